@@ -1,0 +1,5 @@
+import sys
+
+from pcelint.cli import main
+
+sys.exit(main())

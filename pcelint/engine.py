@@ -1,0 +1,185 @@
+"""Runs rules over units (a pair or a lone node file) and stamps identity and level on findings."""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pcelint import inputs
+from pcelint.findings import (Finding, Notification, Problem, Skip, Skipped, SkipRecord,
+                              fingerprint)
+from pcelint.loader import load_yaml
+from pcelint.model import NodeFile, Pair, PairOptions, Pce
+
+
+@dataclass
+class PairSpec:
+    name: str
+    active: list  # absolute Paths, in path order
+    standby: list
+    folder: Path
+    options: PairOptions = field(default_factory=PairOptions)
+
+
+@dataclass
+class LoneSpec:
+    path: Path
+
+
+@dataclass
+class UnitResult:
+    findings: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    notifications: list = field(default_factory=list)
+    sources: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)  # report paths linted
+    crashed: bool = False
+
+
+@dataclass
+class Ctx:
+    """What a check receives besides its subject: its options and the run settings."""
+
+    options: dict
+    settings: object
+
+
+def matches(rule, token: str) -> bool:
+    token = token.strip()
+    return bool(token) and (token == rule.name or rule.code.startswith(token.upper()))
+
+
+def enabled_rules(all_rules, settings) -> tuple:
+    chosen = []
+    for r in all_rules:
+        if settings.select and not any(matches(r, t) for t in settings.select):
+            continue
+        if any(matches(r, t) for t in settings.ignore):
+            continue
+        chosen.append(r)
+    return tuple(chosen)
+
+
+def read_bytes(path: Path, limit: int) -> bytes | None:
+    with open(path, "rb") as handle:
+        return handle.read(limit + 1)
+
+
+def load_node_file(path: Path, settings, role=None) -> NodeFile:
+    rel = settings.rel(path)
+    try:
+        raw = read_bytes(path, settings.limits.max_bytes)
+    except OSError as exc:
+        from pcelint.findings import Span
+        from pcelint.loader import Loaded, LoadProblem
+        loaded = Loaded(None, problems=[LoadProblem(
+            "PCE001", f"The file cannot be read: {exc.strerror or type(exc).__name__}; check that it "
+            "exists and is readable.", Span.at_start())])
+    else:
+        loaded = load_yaml(raw, settings.limits)
+    return NodeFile(path, rel, loaded, role)
+
+
+def build_pair(spec: PairSpec, settings) -> Pair:
+    active = Pce("active", [load_node_file(p, settings, "active") for p in spec.active])
+    standby = Pce("standby", [load_node_file(p, settings, "standby") for p in spec.standby])
+    return Pair(spec.name, active, standby, spec.options, spec.folder)
+
+
+class _Runner:
+    def __init__(self, rules, settings, result: UnitResult, pair_name=None):
+        self.rules = rules
+        self.settings = settings
+        self.result = result
+        self.pair_name = pair_name
+        self.skips = set()
+
+    def run(self, rule, subject, role=None):
+        ctx = Ctx({**rule.options, **self.settings.rule_options.get(rule.code, {})}, self.settings)
+        try:
+            for item in rule.check(subject, ctx) or ():
+                if isinstance(item, Skip):
+                    self.skip(rule, item.reason)
+                else:
+                    self.stamp(rule, item, role)
+        except Skipped as skipped:
+            self.skip(rule, skipped.reason)
+        except Exception as exc:  # a crashing rule must not take the run down
+            self.result.crashed = True
+            self.result.notifications.append(Notification("error", _crash_message(rule, exc), rule.code))
+
+    def skip(self, rule, reason):
+        key = (rule.code, reason)
+        if key not in self.skips:
+            self.skips.add(key)
+            self.result.skipped.append(SkipRecord(rule.code, self.pair_name, reason))
+
+    def stamp(self, rule, problem: Problem, role):
+        code = problem.code or rule.code
+        level = problem.level or self.settings.levels.get(code) or rule.level
+        at = problem.at
+        self.result.findings.append(Finding(
+            code=code, name=rule.name if code == rule.code else problem.code, level=level,
+            message=problem.message, location=at, related=tuple(problem.related),
+            pair=self.pair_name, role=role,
+            fingerprint=fingerprint(code, at.path, at.key_path, self.pair_name, problem.discriminator)))
+
+
+def _crash_message(rule, exc) -> str:
+    # Only the exception type and where it was raised: an exception's text may quote input values.
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return (f"Rule {rule.code} ({rule.name}) crashed with {type(exc).__name__}{where}; its findings "
+            "are missing from this report. Please report this as a pcelint bug.")
+
+
+def _unparsed_reason(files) -> str | None:
+    broken = [f.rel for f in files if f.data is None]
+    if broken:
+        return f"'{broken[0]}' could not be loaded (see its PCE001/PCE003 finding)"
+    return None
+
+
+def lint_unit(spec, rules, settings, cache=None) -> UnitResult:
+    """Load one unit, prepare the inputs its rules need, run every rule; no output."""
+    cache = {} if cache is None else cache
+    result = UnitResult()
+    if isinstance(spec, LoneSpec):
+        node = load_node_file(spec.path, settings)
+        files, unit, pair_name = [node], node, None
+    else:
+        unit = build_pair(spec, settings)
+        files, pair_name = unit.files, unit.name
+    result.files = [f.rel for f in files]
+    runner = _Runner(rules, settings, result, pair_name)
+    needs = set().union(*(r.needs for r in rules)) if rules else set()
+    if needs:
+        result.notifications.extend(inputs.prepare(unit, needs, settings, cache))
+    for r in rules:
+        if r.scope == "file":
+            if r.paired_only and pair_name is None:
+                continue
+            for node in files:
+                if node.data is None and not r.code.startswith("PCE0"):
+                    runner.skip(r, f"'{node.rel}' could not be loaded (see its PCE001/PCE003 finding)")
+                    continue
+                runner.run(r, node, node.role)
+        elif pair_name is None or r.scope == "run":
+            continue
+        elif r.scope == "pce":
+            for pce in unit.pces:
+                reason = _unparsed_reason(pce.files)
+                if reason:
+                    runner.skip(r, reason)
+                else:
+                    runner.run(r, pce, pce.role)
+        elif r.scope == "pair":
+            reason = _unparsed_reason(unit.files)
+            if reason:
+                runner.skip(r, reason)
+            else:
+                runner.run(r, unit)
+    for node in files:
+        if node.loaded.text is not None:
+            result.sources[node.rel] = node.lines
+    return result

@@ -1,0 +1,18 @@
+"""Inputs the engine prepares for rules that declare `needs`: this is where I/O for rules happens.
+
+A provider takes (unit, settings, cache) where unit is a Pair or a lone NodeFile, stores what it
+reads in `unit.evidence[need]` (pairs) or on the node files, and returns a list of Notifications.
+`cache` lives for one worker process, so a file named by many pairs is read and parsed once.
+"""
+from __future__ import annotations
+
+PROVIDERS: dict = {}
+
+
+def prepare(unit, needs, settings, cache) -> list:
+    notes = []
+    for need in sorted(needs):
+        provider = PROVIDERS.get(need)
+        if provider is not None:
+            notes.extend(provider(unit, settings, cache) or ())
+    return notes

@@ -1,0 +1,339 @@
+"""Safe YAML loading with positions.
+
+One pass over the parser's events builds plain Python values and records, for every key path, the
+span of the key and of the value. Unsafe input (unknown tags, too many aliases or expanded nodes,
+deep nesting) is refused while streaming, before any value is built from it, so an alias bomb costs
+milliseconds. Nothing in an input is executed: scalars go through PyYAML's safe constructors only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from pcelint.findings import Span
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_T = "tag:yaml.org,2002:"
+SCALAR_TAGS = {_T + t for t in ("null", "bool", "int", "float", "binary", "timestamp", "str", "merge")}
+COLLECTION_TAGS = {_T + t for t in ("seq", "map", "omap", "pairs", "set")}
+STR_TAG = _T + "str"
+MERGE_TAG = _T + "merge"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 1024 * 1024
+    max_aliases: int = 100
+    max_nodes: int = 100_000  # nodes after expanding aliases
+    max_depth: int = 64
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    code: str  # PCE001, PCE002 or PCE003
+    message: str
+    span: Span
+    key_path: tuple = ()
+    related: Span | None = None
+
+
+@dataclass
+class Loaded:
+    data: dict | None
+    spans: dict = field(default_factory=dict)  # key path -> (key Span | None, value Span)
+    problems: list = field(default_factory=list)
+    text: str | None = None
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, message: str, span: Span):
+        super().__init__(message)
+        self.problem = LoadProblem(code, message, span)
+
+
+def _span(start, end) -> Span:
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _point(mark) -> Span:
+    return Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+
+
+def decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
+    """Strict UTF-8 (a UTF-8 BOM is fine); anything else is PCE001 with the byte offset."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, LoadProblem("PCE001", "The file is UTF-16, not UTF-8; save it as UTF-8.", Span.at_start())
+    if raw.startswith(UTF8_BOM):
+        raw = raw[len(UTF8_BOM):]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        return None, LoadProblem(
+            "PCE001",
+            f"The file is not valid UTF-8: byte offset {exc.start} holds '0x{raw[exc.start]:02x}'; "
+            "save the file as UTF-8.",
+            Span(line, column, line, column + 1),
+        )
+
+
+class _Frame:
+    __slots__ = ("kind", "value", "path", "start", "flow", "anchor", "size", "key", "key_span",
+                 "has_key", "last_end", "merges", "explicit", "ignore")
+
+    def __init__(self, kind, path, start, flow, anchor, ignore):
+        self.kind = kind
+        self.value = {} if kind == "map" else []
+        self.path = path
+        self.start = start
+        self.flow = flow
+        self.anchor = anchor
+        self.size = 1
+        self.has_key = False
+        self.key = None
+        self.key_span = None
+        self.last_end = start
+        self.merges = []
+        self.explicit = {}  # key -> span of its first occurrence
+        self.ignore = ignore  # inside a complex (non-scalar) key: values are not recorded
+
+
+class _Builder:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.spans: dict = {}
+        self.problems: list[LoadProblem] = []
+        self.stack: list[_Frame] = []
+        self.anchors: dict = {}  # name -> (value, size, open frame or None)
+        self.aliases = 0
+        self.nodes = 0
+        self.root = None
+        self.root_span = None
+        self.documents = 0
+        self.resolver = Resolver()
+        self.constructor = SafeConstructor()
+
+    # -- events ------------------------------------------------------------------------------
+    def run(self, text: str) -> None:
+        parser = Loader(text)
+        try:
+            while parser.check_event():
+                event = parser.get_event()
+                handler = getattr(self, "_on_" + type(event).__name__, None)
+                if handler:
+                    handler(event)
+        finally:
+            parser.dispose()
+
+    def _on_DocumentStartEvent(self, event):
+        self.documents += 1
+        if self.documents > 1:
+            raise _Refused("PCE001", "The file holds more than one YAML document; keep only one "
+                           "(remove the extra '---').", _point(event.start_mark))
+
+    def _on_ScalarEvent(self, event):
+        self._count(event, 1)
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit) if tag is None else STR_TAG
+        elif tag not in SCALAR_TAGS:
+            raise _Refused("PCE003", f"The tag '{_short(tag)}' is not a standard YAML tag; remove it "
+                           "(pcelint builds plain values only).", _span(event.start_mark, event.end_mark))
+        span = _span(event.start_mark, event.end_mark)
+        if tag == STR_TAG:
+            value = event.value
+        elif tag == MERGE_TAG:
+            value = _MERGE
+        else:
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            try:
+                value = self.constructor.yaml_constructors[tag](self.constructor, node)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                raise _Refused("PCE001", f"The value cannot be read as '{_short(tag)}': "
+                               f"{_reason(exc)}; fix the value or quote it.", span) from None
+        self._emit(value, span, event.anchor, 1, event.end_mark)
+
+    def _on_SequenceStartEvent(self, event):
+        self._open("seq", event)
+
+    def _on_MappingStartEvent(self, event):
+        self._open("map", event)
+
+    def _on_SequenceEndEvent(self, event):
+        self._close(event)
+
+    def _on_MappingEndEvent(self, event):
+        self._close(event)
+
+    def _on_AliasEvent(self, event):
+        span = _span(event.start_mark, event.end_mark)
+        target = self.anchors.get(event.anchor)
+        if target is None:
+            raise _Refused("PCE001", f"The alias '*{event.anchor}' names no anchor defined before it; "
+                           "define the anchor first.", span)
+        value, size, frame = target
+        if frame is not None:
+            raise _Refused("PCE003", f"The alias '*{event.anchor}' refers to a node that contains it "
+                           "(a recursive alias); remove it.", span)
+        self.aliases += 1
+        if self.aliases > self.limits.max_aliases:
+            raise _Refused("PCE003", f"The file uses more than {self.limits.max_aliases} aliases; "
+                           "write the values out or raise the 'max_aliases' limit.", span)
+        self._count(event, size)
+        self._emit(value, span, None, size, event.end_mark)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _count(self, event, size):
+        self.nodes += size
+        if self.nodes > self.limits.max_nodes:
+            raise _Refused("PCE003", f"The file expands to more than {self.limits.max_nodes} nodes "
+                           "(an alias bomb?); simplify it or raise the 'max_nodes' limit.",
+                           _span(event.start_mark, event.end_mark))
+
+    def _open(self, kind, event):
+        self._count(event, 1)
+        tag = event.tag
+        if tag is not None and tag != "!" and tag not in COLLECTION_TAGS:
+            raise _Refused("PCE003", f"The tag '{_short(tag)}' is not a standard YAML tag; remove it "
+                           "(pcelint builds plain values only).", _span(event.start_mark, event.end_mark))
+        if len(self.stack) >= self.limits.max_depth:
+            raise _Refused("PCE003", f"The file nests deeper than {self.limits.max_depth} levels; "
+                           "flatten it or raise the 'max_depth' limit.", _point(event.start_mark))
+        path, ignore = self._child_path()
+        frame = _Frame(kind, path, event.start_mark, bool(event.flow_style), event.anchor, ignore)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (frame.value, 0, frame)
+        self.stack.append(frame)
+
+    def _child_path(self):
+        if not self.stack:
+            return (), False
+        top = self.stack[-1]
+        if top.ignore:
+            return (), True
+        if top.kind == "seq":
+            return top.path + (len(top.value),), False
+        if top.has_key:
+            return top.path + (top.key,), False
+        return (), True  # a collection used as a mapping key
+
+    def _close(self, event):
+        frame = self.stack.pop()
+        end = event.end_mark if frame.flow else frame.last_end
+        if frame.kind == "map" and frame.merges:
+            for merged in frame.merges:
+                for k, v in merged.items():
+                    if k not in frame.explicit and k not in frame.value:
+                        frame.value[k] = v
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.value, frame.size, None)
+        self._emit(frame.value, _span(frame.start, end), None, frame.size, end, opened=True)
+
+    def _emit(self, value, span, anchor, size, end, opened=False):
+        if anchor is not None and not opened:
+            self.anchors[anchor] = (value, size, None)
+        if not self.stack:
+            self.root, self.root_span = value, span
+            return
+        top = self.stack[-1]
+        top.size += size
+        top.last_end = end
+        if top.kind == "seq":
+            if not top.ignore:
+                self.spans[top.path + (len(top.value),)] = (None, span)
+            top.value.append(value)
+            return
+        if not top.has_key:
+            top.has_key, top.key, top.key_span = True, value, span
+            if isinstance(value, (dict, list)) and not top.ignore:
+                raise _Refused("PCE001", "A mapping key is a mapping or a list; use a plain "
+                               "scalar key.", span)
+            return
+        key, key_span = top.key, top.key_span
+        top.has_key = False
+        if top.ignore:
+            return
+        if key is _MERGE:
+            items = value if isinstance(value, list) else [value]
+            if not all(isinstance(item, dict) for item in items):
+                raise _Refused("PCE001", "A merge key '<<' must be given a mapping or a list of "
+                               "mappings.", span)
+            top.merges.extend(items)
+            return
+        path = top.path + (key,)
+        if key in top.explicit:
+            first_key_span = top.explicit[key]
+            self.problems.append(LoadProblem(
+                "PCE002",
+                f"The key '{key}' is repeated; a YAML loader keeps only the last value. Remove one "
+                f"of the two (the first is on line {first_key_span.line}).",
+                key_span, path, first_key_span))
+        top.explicit.setdefault(key, key_span)
+        top.value[key] = value
+        self.spans[path] = (key_span, span)
+
+
+class _MergeKey:
+    def __repr__(self):
+        return "<<"
+
+
+_MERGE = _MergeKey()
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_T):] if tag.startswith(_T) else tag
+
+
+def _reason(exc) -> str:
+    text = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return text.rstrip(".")
+
+
+def load_yaml(raw: bytes, limits: Limits = Limits()) -> Loaded:
+    if len(raw) > limits.max_bytes:
+        return Loaded(None, problems=[LoadProblem(
+            "PCE003", f"The file is larger than {limits.max_bytes} bytes; pcelint refuses it "
+            "(raise the 'max_bytes' limit if it really is a runtime_env file).", Span.at_start())])
+    text, problem = decode(raw)
+    if problem:
+        return Loaded(None, problems=[problem])
+    builder = _Builder(limits)
+    try:
+        builder.run(text)
+    except _Refused as refused:
+        return Loaded(None, problems=builder.problems + [refused.problem], text=text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = _point(mark) if mark else Span.at_start()
+        return Loaded(None, problems=builder.problems + [LoadProblem(
+            "PCE001", f"The file is not valid YAML: {_reason(exc)}; fix the syntax here.", span)],
+            text=text)
+    except yaml.YAMLError as exc:
+        return Loaded(None, problems=builder.problems + [LoadProblem(
+            "PCE001", f"The file is not valid YAML: {_reason(exc)}.", Span.at_start())], text=text)
+    except (RecursionError, MemoryError):
+        return Loaded(None, problems=builder.problems + [LoadProblem(
+            "PCE003", "The YAML parser gave up on this file (nesting or size); simplify it.",
+            Span.at_start())], text=text)
+    if not isinstance(builder.root, dict):
+        what = "empty" if builder.root is None else f"a {_kind(builder.root)}, not a mapping"
+        span = builder.root_span or Span.at_start()
+        return Loaded(None, problems=builder.problems + [LoadProblem(
+            "PCE001", f"The top level of the file is {what}; a runtime_env file is a mapping of keys "
+            "such as 'pce_fqdn: ...'.", Span(span.line, span.column, span.line, span.column))],
+            text=text)
+    builder.spans[()] = (None, builder.root_span)
+    return Loaded(builder.root, builder.spans, builder.problems, text)
+
+
+def _kind(value) -> str:
+    return {list: "list", str: "string"}.get(type(value), "scalar")

@@ -1,0 +1,45 @@
+"""The Rule type: a check function plus its metadata; its docstring is its documentation."""
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+SCOPES = ("file", "pce", "pair", "run")
+SECTIONS = ("What it does", "Why it matters", "Example", "Fix", "Options")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    level: str
+    scope: str  # file: check(NodeFile, ctx); pce: check(Pce, ctx); pair: check(Pair, ctx);
+    # run: check(Run, ctx), once per run (repository-wide rules)
+    summary: str
+    check: Callable
+    doc: str
+    options: dict = field(default_factory=dict)  # option name -> default
+    needs: frozenset = frozenset()  # inputs the engine must prepare: "certs", "dns", "git_base", ...
+    paired_only: bool = False  # file rules that only apply to node files of a pair
+    tags: tuple = ()
+
+    @property
+    def pascal_name(self) -> str:
+        return "".join(part.capitalize() for part in self.name.split("-"))
+
+    def section(self, title: str) -> str:
+        match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", self.doc, re.S | re.M)
+        return match.group(1).strip() if match else ""
+
+
+def rule(code: str, name: str, level: str, scope: str, summary: str, *, options=None, needs=(),
+         paired_only: bool = False, tags=()) -> Callable[[Callable], Rule]:
+    assert scope in SCOPES, scope
+
+    def wrap(check: Callable) -> Rule:
+        return Rule(code, name, level, scope, summary, check, inspect.cleandoc(check.__doc__ or ""),
+                    dict(options or {}), frozenset(needs), paired_only, tuple(tags))
+
+    return wrap

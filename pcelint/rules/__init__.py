@@ -1,0 +1,12 @@
+"""The explicit rule registry: families are imported by name, in code order.
+
+Third-party rules register through the `pcelint.rules` entry-point group (see `all_rules`).
+"""
+from __future__ import annotations
+
+from pcelint.rules import input_rules, node
+
+BUILTIN = (
+    *input_rules.RULES,
+    *node.RULES,
+)

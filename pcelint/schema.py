@@ -1,0 +1,90 @@
+"""A small validator for the JSON Schema keywords runtime_env.schema.json uses.
+
+Full jsonschema costs ~165 ms to import, more than linting a pair; this covers exactly the keywords
+the shipped schema uses (a test checks that, and that it agrees with jsonschema on the fixtures).
+Errors are (key path, kind, detail) tuples: messages are written by the rule, which masks secrets.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+KEYWORDS = {"$schema", "$id", "title", "description", "type", "required", "properties", "items",
+            "enum", "const", "anyOf", "minimum", "maximum", "exclusiveMinimum", "pattern"}
+
+_TYPES = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+    or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+}
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict:
+    return json.loads(resources.files("pcelint.schemas").joinpath(name).read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _regex(pattern: str):
+    return re.compile(pattern)
+
+
+def is_type(value, names) -> bool:
+    names = [names] if isinstance(names, str) else names
+    return any(_TYPES[n](value) for n in names)
+
+
+def validate(value, schema: dict, path: tuple = ()):
+    """Yield (path, keyword, schema) for every violation, depth first."""
+    if "anyOf" in schema:
+        if not any(not any(True for _ in validate(value, sub, path)) for sub in schema["anyOf"]):
+            yield path, "anyOf", schema
+        return
+    if "type" in schema and not is_type(value, schema["type"]):
+        yield path, "type", schema
+        return
+    if "const" in schema and not _same(value, schema["const"]):
+        yield path, "const", schema
+    if "enum" in schema and not any(_same(value, e) for e in schema["enum"]):
+        yield path, "enum", schema
+        return
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            yield path, "minimum", schema
+        if "maximum" in schema and value > schema["maximum"]:
+            yield path, "maximum", schema
+        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+            yield path, "exclusiveMinimum", schema
+    if isinstance(value, str) and "pattern" in schema and not _regex(schema["pattern"]).search(value):
+        yield path, "pattern", schema
+    if isinstance(value, dict):
+        for key in schema.get("required", ()):
+            if key not in value:
+                yield path + (key,), "required", schema
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                yield from validate(value[key], sub, path + (key,))
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            yield from validate(item, schema["items"], path + (index,))
+
+
+def _same(a, b) -> bool:
+    return type(a) is type(b) and a == b or (_TYPES["number"](a) and _TYPES["number"](b) and a == b)
+
+
+def subschema(schema: dict, path: tuple) -> dict | None:
+    """The schema for a key path (keys only), or None where the schema says nothing."""
+    for key in path:
+        props = schema.get("properties")
+        if not props or key not in props:
+            return None
+        schema = props[key]
+    return schema
