@@ -4,9 +4,10 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import input_rules, node
+from pcelint.rules import certificate, input_rules, node
 
 BUILTIN = (
     *input_rules.RULES,
     *node.RULES,
+    *certificate.RULES,
 )
