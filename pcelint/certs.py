@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -111,7 +112,9 @@ def load_bundle(data: bytes, cache: dict) -> CertBundle:
     parsed = cache.setdefault("certs.bundles", {})
     sha = digest(data)
     if sha not in parsed:
-        parsed[sha] = _parse_bundle(data, sha)
+        with warnings.catch_warnings():  # e.g. "serial number not positive": not our report
+            warnings.simplefilter("ignore")
+            parsed[sha] = _parse_bundle(data, sha)
     return parsed[sha]
 
 
@@ -226,7 +229,9 @@ def load_key(data: bytes, cache: dict) -> KeyInfo:
     parsed = cache.setdefault("certs.keys", {})
     sha = digest(data)
     if sha not in parsed:
-        parsed[sha] = _parse_key(data, sha)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed[sha] = _parse_key(data, sha)
     return parsed[sha]
 
 

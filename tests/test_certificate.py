@@ -359,3 +359,25 @@ def test_every_certificate_rule_documents_itself():
         assert "Would fail" in r.section("Example") and "Would pass" in r.section("Example")
         for option in r.options:
             assert f"`{option}`" in r.section("Options"), (r.code, option)
+
+
+def test_mutated_certificates_never_raise(tmp_path):
+    import random
+    rng = random.Random(9525)
+    good = bytearray(cg.der(cg.issue("pce", ALL, issuer=cg.pki()[2:])))
+    outcomes = set()
+    for _ in range(300):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        bundle = certs.load_bundle(bytes(data), {})  # must not raise
+        outcomes.add(bundle.error is None)
+        if bundle.leaf is not None:
+            certs.order_problem(bundle)
+            certs.chain_problem(bundle, certs.load_bundle(cg.pem(cg.pki()[0]), {}), cg.NOW)
+    assert outcomes == {True, False}
+    data = bytearray(good)
+    data[len(data) // 3] ^= 0xFF
+    files = {"server.crt": bytes(data)}
+    result = lint(tmp_path, write_pair(tmp_path, files))
+    assert not result.crashed and result.notifications == []
