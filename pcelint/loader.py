@@ -15,6 +15,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from pcelint.findings import Span
+from pcelint.limits import Limits
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -24,14 +25,6 @@ COLLECTION_TAGS = {_T + t for t in ("seq", "map", "omap", "pairs", "set")}
 STR_TAG = _T + "str"
 MERGE_TAG = _T + "merge"
 UTF8_BOM = b"\xef\xbb\xbf"
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 1024 * 1024
-    max_aliases: int = 100
-    max_nodes: int = 100_000  # nodes after expanding aliases
-    max_depth: int = 64
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import certificate, input_rules, node
+from pcelint.rules import certificate, cluster, input_rules, node, replication
 
 BUILTIN = (
     *input_rules.RULES,
     *node.RULES,
+    *cluster.RULES,
+    *replication.RULES,
     *certificate.RULES,
 )
