@@ -123,28 +123,42 @@ def _group_key(entry: NodeTls):
 def groups(pair, role: str) -> tuple[list[Group], list[str]]:
     """The PCE's certificate groups, and skip reasons for node files that name no certificate."""
     out: dict = {}
-    reasons = []
+    unnamed = []
     for entry in evidence(pair).pces.get(role, []):
         if not entry.cert.located.named:
-            reasons.append(f"'{entry.node.rel}' names no web_service_certificate and no "
-                           "'certificate' (--cert) is configured")
+            unnamed.append(entry.node.rel)
             continue
         out.setdefault(_group_key(entry), Group(role, [])).entries.append(entry)
-    return list(out.values()), reasons
+    return list(out.values()), unnamed_reasons(unnamed)
+
+
+def unnamed_reasons(rels) -> list[str]:
+    if not rels:
+        return []
+    return [f"{_quoted(rels)} name{'s' if len(rels) == 1 else ''} no web_service_certificate and "
+            "no 'certificate' (--cert) is configured"]
+
+
+def _quoted(items) -> str:
+    items = [f"'{i}'" for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def all_groups(pair):
     """(usable groups of both PCEs, skip reasons): a usable group has a parsed leaf."""
-    usable, reasons = [], []
+    usable, reasons, broken, unnamed = [], [], [], []
     for role in ("active", "standby"):
-        found, why = groups(pair, role)
-        reasons.extend(why)
+        found, _ = groups(pair, role)
+        unnamed += [e.node.rel for e in evidence(pair).pces.get(role, [])
+                    if not e.cert.located.named]
         for group in found:
             if group.leaf is not None:
                 usable.append(group)
             else:
-                reasons.append(f"the certificate of '{group.first.node.rel}' cannot be used "
-                               "(see PCE401)")
+                broken.append(group.first.node.rel)
+    reasons += unnamed_reasons(unnamed)
+    if broken:
+        reasons.append(f"the certificate named by {_quoted(broken)} cannot be used (see PCE401)")
     return usable, reasons
 
 

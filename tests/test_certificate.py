@@ -381,3 +381,101 @@ def test_mutated_certificates_never_raise(tmp_path):
     files = {"server.crt": bytes(data)}
     result = lint(tmp_path, write_pair(tmp_path, files))
     assert not result.crashed and result.notifications == []
+
+
+def test_node_files_that_name_no_certificate_skip_the_rules(tmp_path):
+    spec = write_pair(tmp_path, good_files())
+    for path in spec.active + spec.standby:
+        path.write_text("\n".join(l for l in path.read_text().splitlines()
+                                  if not l.startswith("web_service_certificate")) + "\n")
+    result = lint(tmp_path, spec, select=["PCE401", "PCE402"])
+    assert pins(result) == []
+    assert {s.code for s in result.skipped} == {"PCE401", "PCE402"}
+    assert all("no web_service_certificate" in s.reason for s in result.skipped)
+
+
+def test_supercluster_fqdn_must_be_covered(tmp_path):
+    spec = write_pair(tmp_path, good_files())
+    first = spec.active[0]
+    first.write_text(first.read_text() + "supercluster_fqdn: sc.example.org\n")
+    result = lint(tmp_path, spec)
+    assert pins(result) == [at("active", "core0", (8, 20), "PCE402")]
+    assert "the active PCE's 'supercluster_fqdn'" in result.findings[0].message
+
+
+# --- end to end, through the command line ----------------------------------------------------
+
+def run_cli(monkeypatch, capsys, root, *argv):
+    from pcelint.cli import main
+    monkeypatch.chdir(root)
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def json_pins(out: str) -> list[tuple]:
+    import json
+    return sorted((f["path"], f["line"], f["column"], f["code"]) for f in json.loads(out)["findings"])
+
+
+def test_cli_check_says_which_name_is_missing_where_and_what_to_add(tmp_path, monkeypatch, capsys):
+    write_pair(tmp_path, good_files(["pce-a.example.com", "pce.example.com"]))
+    code, out, err = run_cli(monkeypatch, capsys, tmp_path, "check", ".", "--now",
+                             "2024-06-01T00:00:00Z", "--color", "never")
+    assert code == 1
+    assert ("pces/prod/standby/core0.yml:1:11: PCE402 error: The certificate "
+            "'pces/prod/tls/server.crt' used by both PCEs does not cover 'pce-b.example.com', the "
+            "standby PCE's 'pce_fqdn'") in out
+    assert "Add 'DNS:pce-b.example.com'" in out
+    assert "related: pces/prod/tls/server.crt:1:1" in out
+
+
+def test_cli_check_clean_wildcard_pair_passes(tmp_path, monkeypatch, capsys):
+    write_pair(tmp_path, good_files(["*.example.com"]))
+    code, out, err = run_cli(monkeypatch, capsys, tmp_path, "check", ".", "--now",
+                             "2024-06-01T00:00:00Z", "--format", "json")
+    assert json_pins(out) == []
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("data", [b"\x30\x82\xff\xff" + b"\x00" * 64, b"-----BEGIN CERTIFICATE-----\nMII",
+                                  "broken-extension"])
+def test_cli_broken_certificate_is_a_finding_never_a_traceback(tmp_path, monkeypatch, capsys, data):
+    if data == "broken-extension":
+        data = cg.pem(cg.issue("pce", (), extensions=[cg.broken_extension()]))
+    files = good_files()
+    files["server.crt"] = data
+    write_pair(tmp_path, files)
+    code, out, err = run_cli(monkeypatch, capsys, tmp_path, "check", ".", "--now",
+                             "2024-06-01T00:00:00Z", "--format", "json")
+    assert json_pins(out) == both(CERT, "PCE401")
+    assert code == 1
+    assert "Traceback" not in err and "internal error" not in err
+
+
+def test_cli_pair_with_cert_key_and_extra_name_flags(tmp_path, monkeypatch, capsys):
+    spec = write_pair(tmp_path, {})
+    files = good_files()
+    (tmp_path / "audit").mkdir()
+    for name, data in files.items():
+        (tmp_path / "audit" / name).write_bytes(data)
+    code, out, err = run_cli(
+        monkeypatch, capsys, tmp_path, "pair", "--active", "pces/prod/active", "--standby",
+        "pces/prod/standby", "--cert", "audit/server.crt", "--key", "audit/server.key",
+        "--ca-bundle", "audit/ca.pem", "--extra-name", "lb.example.com", "--now",
+        "2024-06-01T00:00:00Z", "--format", "json", "--select", "PCE4")
+    assert json_pins(out) == [at("active", "core0", CERT, "PCE402")]
+    assert code == 1
+
+
+def test_cli_config_extra_name_is_anchored_on_its_config_line(tmp_path, monkeypatch, capsys):
+    write_pair(tmp_path, good_files())
+    (tmp_path / ".pcelint.yml").write_text(
+        "pairs:\n"
+        "  - name: prod\n"
+        "    active: ['pces/prod/active/*.yml']\n"
+        "    standby: ['pces/prod/standby/*.yml']\n"
+        "    extra_names: [lb.example.com]\n", encoding="utf-8")
+    code, out, err = run_cli(monkeypatch, capsys, tmp_path, "check", "--now",
+                             "2024-06-01T00:00:00Z", "--format", "json", "--select", "PCE4")
+    assert json_pins(out) == [(".pcelint.yml", 5, 19, "PCE402")], err
