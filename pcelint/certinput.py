@@ -48,12 +48,15 @@ def _material(kind, node, pair, settings, cache) -> Material:
         return material
     material.rel = settings.rel(located.path)
     data, error = certs.read_file(located.path, cache, settings.limits.max_bytes)
-    if data is None:
-        material.error = error
-    elif kind == "key":
-        material.value = certs.load_key(data, cache)
-    else:
-        material.value = certs.load_bundle(data, cache)
+    try:
+        if data is None:
+            material.error = error
+        elif kind == "key":
+            material.value = certs.load_key(data, cache)
+        else:
+            material.value = certs.load_bundle(data, cache)
+    except Exception as exc:  # noqa: BLE001 - a hostile file must never stop the run
+        material.value, material.error = None, f"it cannot be parsed ({type(exc).__name__})"
     return material
 
 

@@ -142,7 +142,7 @@ def _parse_bundle(data: bytes, sha: str) -> CertBundle:
         return bundle
     for match in certs:
         line = _line_of(data, match.start())
-        if not match.group(0).rstrip().endswith(b"-----"):
+        if b"-----END " not in match.group(0):
             bundle.error, bundle.error_line = (
                 f"the PEM block at line {line} has no END line (the file is truncated)", line)
             return bundle

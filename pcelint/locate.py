@@ -50,6 +50,13 @@ def candidates(written: str | None, node_path: Path, folder: Path) -> list[Path]
     return unique
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # permission denied on a parent folder, a name too long, ...
+        return False
+
+
 def locate(kind: str, node, pair) -> Located:
     key, option, _ = KINDS[kind]
     value = node.get(key)
@@ -57,7 +64,7 @@ def locate(kind: str, node, pair) -> Located:
     override = getattr(pair.options, option, None)
     if override:
         path = Path(override)
-        return Located(kind, written, path if path.is_file() else None, [path], True)
+        return Located(kind, written, path if _is_file(path) else None, [path], True)
     looked = candidates(written, node.path, Path(pair.folder))
-    found = next((p for p in looked if p.is_file()), None)
+    found = next((p for p in looked if _is_file(p)), None)
     return Located(kind, written, found, looked)

@@ -15,6 +15,7 @@ from pcelint import certs
 from pcelint.findings import Location
 from pcelint.model import PairOptions, Placed
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 ALL = ["pce-a.example.com", "pce-b.example.com", "pce.example.com"]
 
 
@@ -345,10 +346,15 @@ def test_private_key_material_never_appears(tmp_path):
     assert body not in repr(result.findings) + repr(result.skipped)
 
 
-def test_importing_the_rules_does_not_import_cryptography():
-    code = "import sys, pcelint.rules, pcelint.inputs; print('cryptography' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+def test_cryptography_is_imported_only_when_a_certificate_rule_runs(tmp_path):
+    write_pair(tmp_path, good_files())
+    code = ("import sys, pcelint.rules, pcelint.inputs\n"
+            "from pcelint.cli import main\n"
+            "main(['check', '.', '--select', 'PCE1,PCE2,PCE3', '--jobs', '1', '--format', 'json'])\n"
+            "print('cryptography' in sys.modules, file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert out.stderr.strip().splitlines()[-1] == "False", out.stderr
 
 
 def test_every_certificate_rule_documents_itself():
@@ -479,3 +485,22 @@ def test_cli_config_extra_name_is_anchored_on_its_config_line(tmp_path, monkeypa
     code, out, err = run_cli(monkeypatch, capsys, tmp_path, "check", "--now",
                              "2024-06-01T00:00:00Z", "--format", "json", "--select", "PCE4")
     assert json_pins(out) == [(".pcelint.yml", 5, 19, "PCE402")], err
+
+
+def test_active_and_standby_with_different_certificates_are_each_checked(tmp_path):
+    files = good_files()
+    files["standby.crt"] = cg.pem(cg.issue("pce", ["pce-a.example.com", "pce-b.example.com"]))
+    spec = write_pair(tmp_path, files, node=lambda role, name: {"cert": "standby.crt"}
+                      if role == "standby" else {})
+    result = lint(tmp_path, spec, select=["PCE402"])
+    assert pins(result) == [at("active", "core0", VIP, "PCE402")]
+    assert "'pces/prod/tls/standby.crt' used by the standby PCE" in result.findings[0].message
+
+
+def test_unreadable_certificate_file_is_pce401(tmp_path):
+    spec = write_pair(tmp_path, good_files())
+    path = tmp_path / PAIR / "tls" / "server.crt"
+    path.write_bytes(b"x" * (2 * 1024 * 1024))
+    result = lint(tmp_path, spec, select=["PCE401"])
+    assert pins(result) == both(CERT, "PCE401")
+    assert "larger than 1048576 bytes" in result.findings[0].message
