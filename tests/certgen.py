@@ -5,7 +5,7 @@ RSA keys are generated once per session and reused, by index.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import lru_cache
 import ipaddress
 

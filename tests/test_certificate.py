@@ -6,7 +6,6 @@ import sys
 from datetime import datetime, timedelta
 
 import pytest
-from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 import certgen as cg
