@@ -16,3 +16,8 @@ def prepare(unit, needs, settings, cache) -> list:
         if provider is not None:
             notes.extend(provider(unit, settings, cache) or ())
     return notes
+
+
+from pcelint import certinput  # noqa: E402 - providers register after PROVIDERS exists
+
+PROVIDERS[certinput.NEED] = certinput.provide

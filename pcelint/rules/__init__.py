@@ -4,11 +4,12 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import cluster, input_rules, node, replication
+from pcelint.rules import certificate, cluster, input_rules, node, replication
 
 BUILTIN = (
     *input_rules.RULES,
     *node.RULES,
     *cluster.RULES,
     *replication.RULES,
+    *certificate.RULES,
 )
