@@ -16,3 +16,8 @@ def prepare(unit, needs, settings, cache) -> list:
         if provider is not None:
             notes.extend(provider(unit, settings, cache) or ())
     return notes
+
+
+from pcelint.dnsinput import provide_dns  # noqa: E402  (the DNS provider imports dnspython lazily)
+
+PROVIDERS["dns"] = provide_dns

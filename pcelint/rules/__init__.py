@@ -4,9 +4,11 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import input_rules, node
+from pcelint.rules import dns, input_rules, node, wal
 
 BUILTIN = (
     *input_rules.RULES,
     *node.RULES,
+    *wal.RULES,
+    *dns.RULES,
 )
