@@ -32,6 +32,11 @@ def _num(value, places=2) -> str:
     return f"{float(value):,.{places}f}"
 
 
+def _floor(value: Fraction) -> str:
+    """Rounded down to 2 decimals, so a shortfall never prints as the value needed."""
+    return _num(Fraction(math.floor(value * 100), 100))
+
+
 def _segments(node):
     """(segments, why not): wal_keep_segments of a node file, or the reason it cannot be used."""
     if not node.has(*WAL_KEY):
@@ -45,8 +50,8 @@ def _segments(node):
 
 def _wal_text(segments: int) -> str:
     size = segments * SEGMENT
-    return (f"'wal_keep_segments' {segments:,} x 16 MiB = {size:,} bytes = {_num(Fraction(size, GIB))} "
-            f"GiB = {_num(Fraction(size, GB))} GB")
+    return (f"'wal_keep_segments' {segments:,} x 16 MiB = {size:,} bytes "
+            f"({_num(Fraction(size, GIB))} GiB, {_num(Fraction(size, GB))} GB)")
 
 
 @rule("PCE501", "wal-disk-budget", "error", "pair",
@@ -90,11 +95,14 @@ def wal_disk_budget(pair, ctx):
     """
     disks = pair.options.traffic_disk_gb or {}
     reserve = _exact(pair.options.reserve_fraction if pair.options.reserve_fraction is not None else 0.1)
+    if not any(_number(disks.get(role)) for role in ("active", "standby")):
+        yield Skip("declare traffic_disk_gb (or --traffic-disk-gb) to check the WAL disk budget")
+        return
     for pce in pair.pces:
         node = pce.first
         disk = disks.get(pce.role)
         if not _number(disk):
-            yield Skip(f"declare traffic_disk_gb (for the {pce.role} PCE) to check the WAL disk budget")
+            yield Skip(f"declare traffic_disk_gb for the {pce.role} PCE to check its WAL disk budget")
             continue
         segments, why = _segments(node)
         if why and why != "unset":
@@ -116,10 +124,10 @@ def wal_disk_budget(pair, ctx):
         wal = _wal_text(segments) + ("" if node.has(*WAL_KEY) else " (not set, counted as 0)")
         data_fits = max(Fraction(0), (budget - wal_bytes) / GB)
         yield Problem(
-            f"The {pce.role} PCE's traffic datastore does not fit its disk: {wal}, plus "
-            f"'max_disk_usage_gb' {_num(_exact(data))} GB, is {_num(total / GB)} GB; the "
-            f"{_num(_exact(disk))} GB disk less its {_num(reserve * 100)}% reserve leaves "
-            f"{_num(budget / GB)} GB, {_num((total - budget) / GB)} GB short. Lower "
+            f"The {pce.role} PCE's traffic datastore does not fit its disk: {wal} plus "
+            f"'max_disk_usage_gb' {_num(_exact(data))} GB makes {_num(total / GB)} GB, but the "
+            f"{_num(_exact(disk))} GB disk less its {_num(reserve * 100)}% reserve holds "
+            f"{_num(budget / GB)} GB ({_num((total - budget) / GB)} GB short). Lower "
             f"'wal_keep_segments' to at most {fits:,}, or 'max_disk_usage_gb' to at most "
             f"{math.floor(data_fits):,}, or grow the disk.",
             node.loc(*WAL_KEY))
@@ -183,8 +191,9 @@ def wal_retention_window(pair, ctx):
             continue
         wanted = math.ceil(needed_bytes / SEGMENT)
         yield Problem(
-            f"The {pce.role} PCE keeps {_num(kept)} hours of WAL but {_num(_exact(hours))} are needed: "
-            f"{_wal_text(segments)}, at {_num(_exact(rate))} MB per hour, lasts {_num(kept)} h. "
+            f"The {pce.role} PCE keeps WAL for {_floor(kept)} hours, less than the "
+            f"{_num(_exact(hours))} hours needed: {_wal_text(segments)} at {_num(_exact(rate))} MB "
+            f"per hour lasts {_floor(kept)} h. "
             f"Raise 'wal_keep_segments' to at least {wanted:,} ({_num(_exact(hours))} h x "
             f"{_num(_exact(rate))} MB = {_num(needed_bytes)} bytes) to survive a "
             f"{_num(_exact(hours))}-hour outage without a full base backup.",
