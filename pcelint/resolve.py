@@ -181,7 +181,7 @@ class Live:
                 return Resolution(asked, "ok", chain, final)
             if reply.rcode() == dns.rcode.NXDOMAIN:
                 return Resolution(asked, "nxdomain", chain, reason=(
-                    f"{source} answered NXDOMAIN: '{end}' does not exist"))
+                    f"'{end}' does not exist ({source} answered NXDOMAIN)"))
             if end != current:
                 current = end  # a CNAME target the server did not answer for: ask its own servers
                 continue

@@ -166,7 +166,7 @@ def dns_unresolvable(pair, ctx):
         last = answer.chain[-1] if answer.chain else None
         via = f" (through the CNAME record '{last.name}', from {last.source})" if last else ""
         yield Problem(
-            f"'{path[-1]}' '{name}' has no A or AAAA record{via}: {answer.reason}; add an address "
+            f"'{path[-1]}' '{name}' has no A or AAAA record{via}: {answer.reason}. Add an address "
             "record for it, or correct the name.",
             pce.first.loc(*path), _record_at(last, "The CNAME record that leads nowhere is here."),
             discriminator=answer.status)
