@@ -15,6 +15,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from pcelint.findings import Span
+from pcelint.limits import Limits
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -24,14 +25,6 @@ COLLECTION_TAGS = {_T + t for t in ("seq", "map", "omap", "pairs", "set")}
 STR_TAG = _T + "str"
 MERGE_TAG = _T + "merge"
 UTF8_BOM = b"\xef\xbb\xbf"
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 1024 * 1024
-    max_aliases: int = 100
-    max_nodes: int = 100_000  # nodes after expanding aliases
-    max_depth: int = 64
 
 
 @dataclass(frozen=True)
@@ -311,6 +304,11 @@ def load_yaml(raw: bytes, limits: Limits = Limits()) -> Loaded:
         builder.run(text)
     except _Refused as refused:
         return Loaded(None, problems=builder.problems + [refused.problem], text=text)
+    except yaml.reader.ReaderError as exc:
+        span = _offset_span(text, exc.position)
+        return Loaded(None, problems=builder.problems + [LoadProblem(
+            "PCE001", f"The file has a character YAML does not allow ('{_char(exc.character)}'); "
+            "remove it.", span)], text=text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = _point(mark) if mark else Span.at_start()
@@ -333,6 +331,18 @@ def load_yaml(raw: bytes, limits: Limits = Limits()) -> Loaded:
             text=text)
     builder.spans[()] = (None, builder.root_span)
     return Loaded(builder.root, builder.spans, builder.problems, text)
+
+
+def _offset_span(text: str, position: int) -> Span:
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    return Span(line, column, line, column + 1)
+
+
+def _char(character) -> str:
+    code = character if isinstance(character, int) else ord(character)
+    return f"U+{code:04X}"
 
 
 def _kind(value) -> str:

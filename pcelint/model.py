@@ -93,6 +93,7 @@ class PairOptions:
     reserve_fraction: float = 0.1
     zone_files: list[str] = field(default_factory=list)  # absolute paths
     max_ttl: int | None = None
+    zone_origin: str | None = None  # the config's dns.origin, for zone files without $ORIGIN
 
 
 @dataclass(eq=False)

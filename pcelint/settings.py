@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pcelint.loader import Limits
+from pcelint.limits import Limits
 
 
 @dataclass

@@ -1,28 +1,81 @@
-"""Shared pytest fixtures."""
+"""Shared test helpers: run pcelint in-process and read findings as (path, line, column, code)."""
 from __future__ import annotations
 
+import io
+import json
 import os
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
 
 import pytest
 
-from nsd import Nsd, nsd_binary
+from pcelint.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def need_tool(name: str, why: str) -> str:
+    """The tool's path; skips on a laptop, fails in CI (CI=true) so CI never passes vacuously."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"'{name}' is not installed ({why})"
+        if IN_CI:
+            pytest.fail(message + "; CI=true, so this is a failure, not a skip")
+        pytest.skip(message)
+    return path
+
+
+def run(args, cwd=None):
+    """pcelint in-process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main([str(a) for a in args])
+    finally:
+        os.chdir(old)
+    return code, out.getvalue(), err.getvalue()
+
+
+def lint(args, cwd=None):
+    """(exit code, report dict) of a json run."""
+    code, out, err = run([*args, "--format", "json", "--jobs", "1"], cwd)
+    assert out, f"no report; stderr: {err}"
+    return code, json.loads(out)
+
+
+def pins(report, unsuppressed=True):
+    """Sorted (path, line, column, code) of every finding."""
+    return sorted((f["path"], f["line"], f["column"], f["code"]) for f in report["findings"]
+                  if not (unsuppressed and f["suppressed"]))
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    target = dest / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
 
 
 @pytest.fixture
 def nsd(tmp_path_factory):
-    """nsd({zone name: zone file}) -> a running Nsd on 127.0.0.1 (address '127.0.0.1:PORT').
+    """nsd({zone name: zone file}) -> a running NSD on 127.0.0.1 (`.address` is '127.0.0.1:PORT').
 
     Skips when NSD is not installed, except in CI (CI=true), where a missing NSD is a failure.
     """
+    from nsd import Nsd, nsd_binary
     binary = nsd_binary()
     if binary is None:
         message = "NSD is not installed (apt-get install -y nsd); the live DNS tests need it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
+        if IN_CI:
+            pytest.fail(message + "; CI=true, so this is a failure, not a skip")
         pytest.skip(message)
     servers = []
 
-    def start(zones: dict) -> Nsd:
+    def start(zones: dict):
         server = Nsd(binary, tmp_path_factory.mktemp("nsd"), zones).start()
         servers.append(server)
         return server

@@ -4,11 +4,13 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import dns, input_rules, node, wal
+from pcelint.rules import cluster, dns, input_rules, node, replication, wal
 
 BUILTIN = (
     *input_rules.RULES,
     *node.RULES,
+    *cluster.RULES,
+    *replication.RULES,
     *wal.RULES,
     *dns.RULES,
 )

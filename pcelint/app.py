@@ -1,0 +1,199 @@
+"""`check` and `pair`: settings from flags and config, discovery, the run, the report."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from pcelint.cli import UsageError, parse_now
+from pcelint.config import Config, find_config, git_root, load_config
+from pcelint.findings import Location
+from pcelint.limits import Limits
+from pcelint.model import PairOptions, Placed
+from pcelint.settings import Settings
+
+
+def _split(text):
+    return [t.strip() for t in text.split(",") if t.strip()] if text else []
+
+
+def _check_tokens(tokens, where):
+    from pcelint.engine import matches
+    from pcelint.registry import all_rules
+
+    for token in tokens:
+        if not any(matches(r, token) for r in all_rules()):
+            raise UsageError(f"{where}: '{token}' names no rule (use a code such as 'PCE302', a "
+                             "name such as 'cluster-drift', or a prefix such as 'PCE4').")
+
+
+def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> Settings:
+    from pcelint.registry import find_rule
+
+    data = config.data
+    levels, options = {}, {}
+    for token, values in (data.get("rules") or {}).items():
+        found = find_rule(str(token))
+        if found is None:
+            raise config.error(("rules", token), f"'{token}' in 'rules' names no rule.")
+        for key, value in values.items():
+            if key == "level":
+                levels[found.code] = value
+            elif key in found.options:
+                options.setdefault(found.code, {})[key] = value
+            else:
+                known = ", ".join(["level", *found.options]) or "level"
+                raise config.error(("rules", token, key), f"{found.code} has no option '{key}' "
+                                   f"(it takes: {known}).")
+    select = _split(args.select) or list(data.get("select") or [])
+    ignore = _split(args.ignore) + list(data.get("ignore") or [])
+    _check_tokens(select, "--select" if args.select else "select")
+    _check_tokens(ignore, "--ignore/ignore")
+    for pattern, tokens in (data.get("per_file_ignores") or {}).items():
+        _check_tokens(tokens, f"per_file_ignores '{pattern}'")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1.")
+    return Settings(
+        root=root, repo_root=repo_root, select=select, ignore=ignore,
+        fail_on=args.fail_on or data.get("fail_on") or "warning",
+        levels=levels, rule_options=options,
+        per_file_ignores=dict(data.get("per_file_ignores") or {}),
+        extra_keys=list(data.get("extra_keys") or []),
+        limits=Limits.from_config(data.get("limits")),
+        now=parse_now(args.now), base=args.base,
+        dns=bool(args.dns or args.nameserver), nameservers=list(args.nameserver),
+        dns_timeout=args.dns_timeout, jobs=args.jobs,
+        include_suppressed=args.include_suppressed,
+        config_path=config.path)
+
+
+def _disk(text):
+    parts = _split(text)
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) not in (1, 2) or any(v <= 0 for v in values):
+        raise UsageError(f"--traffic-disk-gb '{text}' must be N or ACTIVE,STANDBY (GB, > 0).")
+    return {"active": values[0], "standby": values[-1]}
+
+
+class OptionBuilder:
+    """PairOptions for a pair: its config entry (paths relative to the config file), then flags."""
+
+    def __init__(self, args, config: Config, settings: Settings):
+        self.args, self.config, self.settings = args, config, settings
+        self.config_rel = settings.rel(config.path) if config.path else None
+
+    def __call__(self, entry: dict | None, index: int | None) -> PairOptions:
+        args, base = self.args, self.config.folder
+        opts = PairOptions()
+        if entry:
+            opts.name = entry.get("name")
+            for key in ("certificate", "private_key", "ca_bundle"):
+                if entry.get(key):
+                    setattr(opts, key, str((base / entry[key]).resolve()))
+            for n, name in enumerate(entry.get("extra_names") or []):
+                opts.extra_names.append(Placed(name, self._at("pairs", index, "extra_names", n)))
+            disk = entry.get("traffic_disk_gb")
+            if disk is not None:
+                opts.traffic_disk_gb = dict(disk) if isinstance(disk, dict) else \
+                    {"active": disk, "standby": disk}
+            wal = entry.get("wal") or {}
+            opts.wal_rate_mb_per_hour = wal.get("rate_mb_per_hour")
+            opts.max_lag_hours = wal.get("max_lag_hours")
+            opts.reserve_fraction = wal.get("reserve_fraction", opts.reserve_fraction)
+            dns = entry.get("dns") or {}
+            opts.zone_files = [str((base / z).resolve()) for z in dns.get("zone_files") or []]
+            opts.max_ttl = dns.get("max_ttl")
+            opts.zone_origin = dns.get("origin")
+        cwd = Path.cwd()
+        for flag, key in (("cert", "certificate"), ("key", "private_key"), ("ca_bundle", "ca_bundle")):
+            if getattr(args, flag):
+                setattr(opts, key, str((cwd / getattr(args, flag)).resolve()))
+        opts.extra_names += [Placed(n) for n in args.extra_name]
+        if args.traffic_disk_gb:
+            opts.traffic_disk_gb = _disk(args.traffic_disk_gb)
+        if args.wal_rate_mb_per_hour is not None:
+            opts.wal_rate_mb_per_hour = args.wal_rate_mb_per_hour
+        if args.max_lag_hours is not None:
+            opts.max_lag_hours = args.max_lag_hours
+        if args.zone_file:
+            opts.zone_files += [str((cwd / z).resolve()) for z in args.zone_file]
+        if args.max_ttl is not None:
+            opts.max_ttl = args.max_ttl
+        if args.name:
+            opts.name = args.name
+        return opts
+
+    def _at(self, *key_path) -> Location | None:
+        return self.config.location(self.config_rel, *key_path) if self.config_rel else None
+
+
+def lint(args) -> int:
+    from pcelint.discovery import Discovery, pair_from_sides
+    from pcelint.engine import enabled_rules
+    from pcelint.registry import all_rules
+    from pcelint.run import execute
+
+    cwd = Path.cwd()
+    if args.command == "pair":
+        targets = [Path(p) for p in args.active + args.standby]
+    else:
+        targets = [Path(p) for p in (args.paths or ["."])]
+    start = targets[0].resolve()
+    repo_root = git_root(start if start.is_dir() else start.parent)
+    root = repo_root or cwd.resolve()
+    config_path = Path(args.config).resolve() if args.config else find_config(cwd.resolve())
+    if args.config and not config_path.is_file():
+        raise UsageError(f"the config file '{args.config}' does not exist.")
+    config = load_config(config_path)
+    settings = build_settings(args, config, root, repo_root)
+    rules = enabled_rules(all_rules(), settings)
+    options = OptionBuilder(args, config, settings)
+    if args.command == "pair":
+        units = [pair_from_sides([Path(p) for p in args.active], [Path(p) for p in args.standby],
+                                 settings, options(None, None))]
+    else:
+        discovery = Discovery(settings, config, options)
+        for target in targets:
+            discovery.add_path(target)
+        units = discovery.units()
+        if not units:
+            print("pcelint: no node file among the given files; nothing to lint.", file=sys.stderr)
+            return 0
+    result = execute(units, rules, settings)
+    return emit(result, args, settings)
+
+
+def emit(result, args, settings) -> int:
+    from pcelint.reporters import render, summary_line
+
+    color = args.color == "always" or (args.color == "auto" and not os.environ.get("NO_COLOR")
+                                       and args.output is None and sys.stdout.isatty())
+    report = render(args.format, result, settings, color=color)
+    if args.output:
+        write_atomically(Path(args.output), report)
+    else:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+    if args.output or args.format != "text":
+        print(summary_line(result), file=sys.stderr)
+    return result.exit_code
+
+
+def write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
+    folder = path.resolve().parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to '{path}': {exc.strerror}.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        os.unlink(tmp) if os.path.exists(tmp) else None
+        raise UsageError(f"cannot write the report to '{path}': {exc.strerror}.") from None

@@ -1,0 +1,232 @@
+"""From PATHs (and the config) to units: pairs and lone node files, as CLI.md describes."""
+from __future__ import annotations
+
+import glob
+import os
+import re
+import stat
+import subprocess
+from pathlib import Path
+
+from pcelint.config import ConfigError
+from pcelint.engine import LoneSpec, PairSpec
+from pcelint.model import PairOptions
+
+YAML_SUFFIXES = (".yml", ".yaml")
+NODE_NAMES = ("runtime_env.yml", "runtime_env.yaml")
+_NODE_KEYS = re.compile(rb"^(?:pce_fqdn|node_type)[ \t]*:", re.M)
+
+
+class UsageError(Exception):
+    """Exit 2."""
+
+
+def is_yaml(path: Path) -> bool:
+    return path.suffix.lower() in YAML_SUFFIXES
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def looks_like_node_file(path: Path, limit: int) -> bool:
+    """A runtime_env file by name, or a YAML file whose top level has pce_fqdn or node_type."""
+    if path.name in NODE_NAMES:
+        return True
+    if not is_yaml(path) or not _regular(path):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(min(limit, 1 << 20))
+    except OSError:
+        return False
+    return bool(_NODE_KEYS.search(head.lstrip(b"\xef\xbb\xbf")))
+
+
+def _yaml_files_in(folder: Path) -> list[Path]:
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [p for p in entries if is_yaml(p) and _regular(p)]
+
+
+def pair_folder(folder: Path):
+    """(active files, standby files) when `folder` is a pair folder D, else None."""
+    active, standby = folder / "active", folder / "standby"
+    if not (active.is_dir() and standby.is_dir()):
+        return None
+    a, s = _yaml_files_in(active), _yaml_files_in(standby)
+    return (a, s) if a and s else None
+
+
+def walk(folder: Path, repo_root: Path | None, max_files: int) -> list[Path]:
+    """Every regular file below `folder`, skipping .git, hidden folders and git-ignored files.
+    Symlinked folders are not followed, so a symlink loop cannot trap the walk."""
+    found = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            found.append(Path(current) / name)
+            if len(found) > max_files:
+                raise UsageError(f"'{folder}' holds more than {max_files} files; lint a smaller folder "
+                                 "or raise the 'max_files' limit.")
+    if repo_root is not None and found:
+        found = _not_ignored(found, repo_root)
+    return found
+
+
+def _not_ignored(paths: list[Path], repo_root: Path) -> list[Path]:
+    try:
+        proc = subprocess.run(["git", "-C", str(repo_root), "check-ignore", "--stdin", "-z"],
+                              input=b"\0".join(os.fsencode(str(p)) for p in paths),
+                              capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return paths
+    ignored = {os.fsdecode(p) for p in proc.stdout.split(b"\0") if p}
+    return [p for p in paths if str(p) not in ignored]
+
+
+class Discovery:
+    def __init__(self, settings, config, pair_options_for):
+        self.settings = settings
+        self.config = config
+        self.options_for = pair_options_for  # (config pair entry or None) -> PairOptions
+        self.pairs: dict = {}  # pair folder or config index -> PairSpec, in discovery order
+        self.lone: dict = {}  # path -> LoneSpec
+        self.config_pairs = self._config_pairs() if config.data.get("pairs") else None
+
+    # -- config pairs ------------------------------------------------------------------------
+    def _config_pairs(self) -> list[PairSpec]:
+        specs = []
+        for index, entry in enumerate(self.config.data["pairs"]):
+            sides = {}
+            for role in ("active", "standby"):
+                files = []
+                for n, pattern in enumerate(entry[role]):
+                    matched = sorted(Path(p) for p in glob.glob(str(self.config.folder / pattern),
+                                                                recursive=True) if _regular(Path(p)))
+                    if not matched:
+                        raise self.config.error(("pairs", index, role, n),
+                                                f"the glob '{pattern}' matches no file.")
+                    files.extend(m.resolve() for m in matched if m.resolve() not in files)
+                sides[role] = files
+            folder = Path(os.path.commonpath([str(p.parent) for p in sides["active"] + sides["standby"]]))
+            name = entry.get("name") or self.settings.rel(folder)
+            specs.append(PairSpec(name, sides["active"], sides["standby"], folder,
+                                  self.options_for(entry, index)))
+        return specs
+
+    # -- selection ---------------------------------------------------------------------------
+    def add_path(self, path: Path) -> None:
+        if not path.exists():
+            raise UsageError(f"'{path}' does not exist.")
+        path = path.resolve()
+        if path.is_dir():
+            before = len(self.pairs) + len(self.lone)
+            self._add_folder(path)
+            if len(self.pairs) + len(self.lone) == before:
+                raise UsageError(f"no node file found under '{path}': a folder PATH must hold a "
+                                 "runtime_env file or an active/ + standby/ pair.")
+        elif _regular(path):
+            self._add_file(path)
+        else:
+            raise UsageError(f"'{path}' is neither a regular file nor a folder.")
+
+    def _add_folder(self, folder: Path) -> None:
+        files = walk(folder, self.settings.repo_root, self.settings.limits.max_files)
+        if self.config_pairs is not None:
+            members = set()
+            for spec in self.config_pairs:
+                if any(_inside(p, folder) for p in spec.active + spec.standby):
+                    self.pairs.setdefault(id(spec), spec)
+                members.update(spec.active + spec.standby)
+        else:
+            members = set()
+            folders = sorted({f.parent.parent for f in files if f.parent.name in ("active", "standby")})
+            for d in folders:
+                spec = self._convention_pair(d)
+                if spec:
+                    members.update(spec.active + spec.standby)
+        for f in files:
+            if f not in members and looks_like_node_file(f, self.settings.limits.max_bytes) \
+                    and f.name not in (".pcelint.yml", ".pcelint.yaml"):
+                self.lone.setdefault(f, LoneSpec(f))
+
+    def _add_file(self, path: Path) -> None:
+        if self.config_pairs is not None:
+            hit = False
+            for spec in self.config_pairs:
+                if path in spec.active + spec.standby or path in _named_files(spec.options) \
+                        or _inside(path, spec.folder):
+                    self.pairs.setdefault(id(spec), spec)
+                    hit = True
+            if hit:
+                return
+        else:
+            stop = self.settings.repo_root or Path(path.anchor)
+            for folder in path.parents:
+                spec = self._convention_pair(folder)
+                if spec:
+                    return
+                if folder == stop:
+                    break
+        if looks_like_node_file(path, self.settings.limits.max_bytes):
+            self.lone.setdefault(path, LoneSpec(path))
+
+    def _convention_pair(self, folder: Path) -> PairSpec | None:
+        if folder in self.pairs:
+            return self.pairs[folder]
+        sides = pair_folder(folder)
+        if not sides:
+            return None
+        spec = PairSpec(self.settings.rel(folder), [p.resolve() for p in sides[0]],
+                        [p.resolve() for p in sides[1]], folder, self.options_for(None, None))
+        self.pairs[folder] = spec
+        return spec
+
+    def units(self) -> list:
+        pairs = sorted(self.pairs.values(), key=lambda s: s.name)
+        lone = [self.lone[p] for p in sorted(self.lone)]
+        return pairs + lone
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _named_files(options: PairOptions) -> set:
+    named = {options.certificate, options.private_key, options.ca_bundle, *options.zone_files}
+    return {Path(p) for p in named if p}
+
+
+def pair_from_sides(active: list[Path], standby: list[Path], settings, options: PairOptions) -> PairSpec:
+    """`pcelint pair`: each PATH is a node file or a folder of them (YAML files directly inside)."""
+    def expand(paths, role):
+        files = []
+        for p in paths:
+            if not p.exists():
+                raise UsageError(f"'{p}' does not exist.")
+            if p.is_dir():
+                found = _yaml_files_in(p)
+                if not found:
+                    raise UsageError(f"no node file found in '{p}' (--{role} takes node files or "
+                                     "folders holding them).")
+                files.extend(found)
+            elif _regular(p):
+                files.append(p)
+            else:
+                raise UsageError(f"'{p}' is neither a regular file nor a folder.")
+        return [f.resolve() for f in files]
+
+    a, s = expand(active, "active"), expand(standby, "standby")
+    parents = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in active + standby]
+    folder = Path(os.path.commonpath(parents))
+    name = options.name or settings.rel(folder)
+    return PairSpec(name, a, s, folder, options)
+
+
+__all__ = ["ConfigError", "Discovery", "UsageError", "pair_from_sides", "looks_like_node_file"]

@@ -1,0 +1,24 @@
+"""Source excerpts for reports, with secret values masked."""
+from __future__ import annotations
+
+import re
+
+from pcelint.mask import SECRET_MARKERS
+
+_SECRET_VALUE = re.compile(
+    r"(?P<key>[\"']?[\w.-]*(?:%s)[\w.-]*[\"']?\s*:[ \t]*)(?P<value>[^,}\]#\n]*)" %
+    "|".join(SECRET_MARKERS), re.I)
+_PEM_BODY = re.compile(r"^[A-Za-z0-9+/=]{16,}$")
+
+
+def masked(line: str) -> str:
+    line = _SECRET_VALUE.sub(lambda m: m.group("key") + ("****" if m.group("value").strip() else ""),
+                             line)
+    return "****" if _PEM_BODY.match(line.strip()) else line
+
+
+def source_line(result, path: str, line: int) -> str | None:
+    lines = result.sources.get(path)
+    if not lines or not 1 <= line <= len(lines):
+        return None
+    return masked(lines[line - 1])

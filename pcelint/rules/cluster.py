@@ -1,0 +1,203 @@
+"""PCE2xx: one PCE, all its node files (values that must agree, a valid set of node types)."""
+from __future__ import annotations
+
+from collections import Counter
+
+from pcelint.findings import Problem
+from pcelint.mask import dotted, is_secret_key, shown
+from pcelint.names import norm
+from pcelint.rule import rule
+
+# Keys that must be identical on every node of one PCE (domain notes), with how to compare them.
+SAME_ON_EVERY_NODE = (
+    ("pce_fqdn",), ("service_discovery_fqdn",), ("service_discovery_encryption_key",),
+    ("cluster_public_ips",), ("cluster_type",), ("front_end_https_port",),
+    ("front_end_event_service_port",), ("front_end_management_https_port",),
+    ("web_service_certificate",), ("web_service_private_key",),
+    ("traffic_datastore", "num_worker_nodes"), ("supercluster_fqdn",),
+    ("active_standby_replication", "active_pce_fqdn"),
+)
+NAME_KEYS = {("pce_fqdn",), ("service_discovery_fqdn",), ("supercluster_fqdn",),
+             ("active_standby_replication", "active_pce_fqdn")}
+_ABSENT = object()
+
+
+def effective_ports(node) -> dict:
+    """Front-end ports once defaults are applied (management = https when unset or empty)."""
+    https = node.get("front_end_https_port", default=8443)
+    event = node.get("front_end_event_service_port", default=8444)
+    management = node.get("front_end_management_https_port")
+    return {"front_end_https_port": https, "front_end_event_service_port": event,
+            "front_end_management_https_port": https if management in (None, "") else management}
+
+
+PORT_KEYS = ("front_end_https_port", "front_end_event_service_port", "front_end_management_https_port")
+
+
+def explicit_management_port(node) -> bool:
+    return node.get("front_end_management_https_port") not in (None, "")
+
+
+def port_text(node, key) -> str:
+    """A port as the PCE sees it, saying when it is a default."""
+    value = effective_ports(node)[key]
+    if node.get(key) in (None, ""):
+        source = "front_end_https_port" if key == PORT_KEYS[2] else "default"
+        return f"'{value}' ({source})"
+    return f"'{value}'"
+
+
+def _comparable(node, path):
+    if path[0] in PORT_KEYS:
+        return effective_ports(node)[path[0]]
+    value = node.get(*path, default=_ABSENT)
+    if path in NAME_KEYS and isinstance(value, str):
+        return norm(value)
+    return value
+
+
+@rule("PCE201", "cluster-drift", "error", "pce",
+      "A key that must be identical on every node of one PCE differs between its node files.",
+      tags=("correctness",))
+def cluster_drift(pce, ctx):
+    """
+    ## What it does
+    Compares every node file of one PCE with the first (in path order) on the keys that must be
+    identical on every node: `pce_fqdn`, `service_discovery_fqdn`,
+    `service_discovery_encryption_key`, `cluster_public_ips`, `cluster_type`, the front-end ports
+    (after defaults), `web_service_certificate`, `web_service_private_key`,
+    `traffic_datastore.num_worker_nodes`, `supercluster_fqdn` and
+    `active_standby_replication.active_pce_fqdn`. Each deviating node is reported, with the first
+    node as the related location. Secret values are never shown.
+
+    ## Why it matters
+    The nodes of one cluster share one identity: a node with another `pce_fqdn` or encryption key
+    does not join the cluster, and after a failover the cluster comes up half configured.
+
+    ## Example
+    Would fail (two node files of one PCE):
+    ```yaml
+    # core0.yml
+    pce_fqdn: pce-a.example.com
+    # core1.yml
+    pce_fqdn: pce-b.example.com
+    ```
+    Would pass:
+    ```yaml
+    # core0.yml and core1.yml
+    pce_fqdn: pce-a.example.com
+    ```
+
+    ## Fix
+    Make the value identical on every node file of the PCE.
+
+    ## Options
+    None.
+    """
+    first = pce.first
+    for node in pce.files[1:]:
+        for path in SAME_ON_EVERY_NODE:
+            if path == ("active_standby_replication", "active_pce_fqdn") and \
+                    _ABSENT in (first.get(*path, default=_ABSENT), node.get(*path, default=_ABSENT)):
+                continue  # a missing active_pce_fqdn is PCE301's finding
+            if path[0] == PORT_KEYS[2] and not (explicit_management_port(node)
+                                                or explicit_management_port(first)):
+                continue  # follows front_end_https_port, which is compared on its own
+            mine, theirs = _comparable(node, path), _comparable(first, path)
+            if mine == theirs:
+                continue
+            key = f"'{dotted(path)}'"
+            if path[0] in PORT_KEYS:
+                detail = f"is {port_text(node, path[0])} here but {port_text(first, path[0])} in '{first.rel}'"
+            elif is_secret_key(path[-1]):
+                detail = "differs from the first node's value (values hidden)"
+            elif mine is _ABSENT:
+                detail = f"is missing here but is {shown(path, first.get(*path))} in '{first.rel}'"
+            elif theirs is _ABSENT:
+                detail = f"is {shown(path, node.get(*path))} here but is not set in '{first.rel}'"
+            else:
+                detail = (f"is {shown(path, node.get(*path))} here but "
+                          f"{shown(path, first.get(*path))} in '{first.rel}'")
+            yield Problem(
+                f"{key} {detail}; it must be identical on every node of the {pce.role} PCE, so "
+                "make the two equal.",
+                node.loc(*path), (first.loc(*path, message="The first node file's value."),),
+                discriminator=dotted(path))
+
+
+CORE_TYPES = {"core", "core0", "core1", "core2", "core3"}
+
+
+def topology_problem(counts: Counter, cluster_type) -> str | None:
+    """Why this set of node types is not a valid PCE, or None."""
+    if counts.get("snc0"):
+        if sum(counts.values()) == 1:
+            return None
+        return "'snc0' is a single-node cluster and cannot be mixed with other node types"
+    cores = sum(n for t, n in counts.items() if t in CORE_TYPES)
+    wrong = []
+    if cores < 2:
+        wrong.append(f"{cores} core node(s) (at least 2 needed)")
+    for data in ("data0", "data1"):
+        if counts.get(data, 0) != 1:
+            wrong.append(f"{counts.get(data, 0)} '{data}' node(s) (exactly 1 needed)")
+    coordinators, workers = counts.get("citus_coordinator", 0), counts.get("citus_worker", 0)
+    if isinstance(cluster_type, str) and cluster_type.endswith("_dx"):
+        if coordinators != 2:
+            wrong.append(f"{coordinators} 'citus_coordinator' node(s) (exactly 2 needed with "
+                         f"cluster_type '{cluster_type}')")
+        if workers < 2 or workers % 2:
+            wrong.append(f"{workers} 'citus_worker' node(s) (an even number, at least 2, needed "
+                         f"with cluster_type '{cluster_type}')")
+    elif coordinators or workers:
+        wrong.append("citus nodes, which only a '*_dx' cluster_type has")
+    return "it has " + ", ".join(wrong) if wrong else None
+
+
+def node_type_counts(pce) -> Counter:
+    return Counter(n.get("node_type") for n in pce.files if isinstance(n.get("node_type"), str))
+
+
+@rule("PCE202", "cluster-topology", "error", "pce",
+      "The node types of one PCE do not form a valid cluster.", tags=("correctness",))
+def cluster_topology(pce, ctx):
+    """
+    ## What it does
+    Checks that the `node_type` values of one PCE's node files form a valid PCE: one `snc0` alone;
+    or at least two `core` nodes (legacy `core0`..`core3` count as `core`) plus exactly one `data0`
+    and one `data1`; with a `*_dx` `cluster_type` also exactly two `citus_coordinator` and an even
+    number (at least two) of `citus_worker` nodes. `snc0` mixed with other types is invalid.
+
+    ## Why it matters
+    A PCE whose node files do not add up to a cluster cannot start, and a config repository that is
+    missing a node's file cannot be checked for drift on that node.
+
+    ## Example
+    Would fail (the node files of one PCE):
+    ```yaml
+    node_type: core    # core0.yml
+    node_type: data0   # data0.yml
+    ```
+    Would pass:
+    ```yaml
+    node_type: core    # core0.yml
+    node_type: core    # core1.yml
+    node_type: data0   # data0.yml
+    node_type: data1   # data1.yml
+    ```
+
+    ## Fix
+    Add the missing node files, or correct the `node_type` values.
+
+    ## Options
+    None.
+    """
+    counts = node_type_counts(pce)
+    why = topology_problem(counts, pce.first.get("cluster_type"))
+    if why:
+        listing = ", ".join(f"{n} x '{t}'" for t, n in sorted(counts.items()))
+        yield Problem(f"The {pce.role} PCE's node files ({listing}) are not a valid cluster: {why}; "
+                      "add or correct node files.", pce.first.loc("node_type"))
+
+
+RULES = (cluster_drift, cluster_topology)

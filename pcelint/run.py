@@ -1,0 +1,64 @@
+"""One lint run: units through the engine (serially or in a process pool), merged in order."""
+from __future__ import annotations
+
+import os
+
+from pcelint.engine import PairSpec, lint_unit
+from pcelint.findings import LEVEL_RANK, RunResult
+
+POOL_MIN_UNITS = 4  # below this a process pool costs more than it saves
+
+_worker_state: dict = {}
+
+
+def _init_worker(rule_codes, settings):
+    from pcelint.registry import all_rules
+    by_code = {r.code: r for r in all_rules()}
+    _worker_state.update(rules=tuple(by_code[c] for c in rule_codes), settings=settings, cache={})
+
+
+def _lint_in_worker(spec):
+    return lint_unit(spec, _worker_state["rules"], _worker_state["settings"], _worker_state["cache"])
+
+
+def lint_units(units, rules, settings) -> list:
+    jobs = max(1, min(settings.jobs, len(units)))
+    if jobs == 1 or len(units) < POOL_MIN_UNITS:
+        cache: dict = {}
+        return [lint_unit(spec, rules, settings, cache) for spec in units]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                             initargs=([r.code for r in rules], settings)) as pool:
+        return list(pool.map(_lint_in_worker, units, chunksize=max(1, len(units) // (jobs * 4))))
+
+
+def execute(units, rules, settings) -> RunResult:
+    result = RunResult(rules=rules)
+    for spec, unit in zip(units, lint_units(units, rules, settings)):
+        result.findings.extend(unit.findings)
+        result.skipped.extend(unit.skipped)
+        result.notifications.extend(unit.notifications)
+        result.sources.update(unit.sources)
+        result.crashed |= unit.crashed
+        result.files += len(unit.files)
+        result.pairs += isinstance(spec, PairSpec)
+    for step in POSTPROCESS:
+        step(result, settings)
+    result.findings.sort(key=lambda f: f.sort_key())
+    result.exit_code = exit_code(result, settings)
+    return result
+
+
+def exit_code(result: RunResult, settings) -> int:
+    if result.crashed:
+        return 2
+    bar = LEVEL_RANK[settings.fail_on]
+    failing = any(LEVEL_RANK[f.level] >= bar for f in result.findings if not f.suppressed)
+    return 1 if failing else 0
+
+
+# Steps run on the merged result before exit codes (suppressions, per-file ignores, baselines).
+POSTPROCESS: list = []
