@@ -30,12 +30,13 @@ def pair_names(pair: Pair) -> list:
 
 
 def _zone_entries(options):
-    """zone_files entries: a path, or a mapping {path, origin} (the config's `origin`)."""
+    """(path, configured origin) per zone file; the origin is the config's `dns.origin`."""
+    origin = getattr(options, "zone_origin", None)
     for entry in options.zone_files:
         if isinstance(entry, dict):
-            yield str(entry["path"]), entry.get("origin")
+            yield str(entry["path"]), entry.get("origin") or origin
         else:
-            yield str(getattr(entry, "value", entry)), None
+            yield str(getattr(entry, "value", entry)), origin
 
 
 def _zones(pair, settings, cache, notes):

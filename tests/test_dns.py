@@ -207,3 +207,56 @@ def test_live_without_nameserver_asks_the_authoritative_servers(nsd):
     assert [(r.rdtype, r.ttl, r.authoritative) for r in answer.path] == [
         ("CNAME", 86400, True), ("A", 300, True)]
     assert answer.path[0].source == f"name server '127.0.0.1:{server.port}'"
+
+
+# End to end, through the command line (`pcelint pair ... --zone-file` / `--nameserver`).
+
+def _pair_args(zone: str):
+    return ["pair", "--active", "active", "--standby", "standby", "--zone-file", zone,
+            "--select", "PCE6"]
+
+
+def test_cli_zone_file_reports_the_cname_ttl_with_its_line(tmp_path):
+    from conftest import copy_fixture, lint, pins as report_pins
+    folder = copy_fixture("dns-ttl-cname", tmp_path)
+    code, report = lint(_pair_args("corp.example.zone"), cwd=folder)
+    assert code == 1
+    assert report_pins(report) == [("active/core0.yml", 4, 20, "PCE601")]
+    finding = report["findings"][0]
+    assert "TTL of 86400 s" in finding["message"]
+    assert "from zone file 'corp.example.zone:5'" in finding["message"]
+    assert [(r["path"], r["line"]) for r in finding["related"]] == [("corp.example.zone", 5)]
+    assert report["notifications"] == [] and report["skipped"] == []
+
+
+def test_cli_nameserver_reports_the_same(tmp_path, nsd):
+    from conftest import copy_fixture, lint, pins as report_pins
+    folder = copy_fixture("dns-ttl-cname", tmp_path)
+    server = nsd({"corp.example": folder / "corp.example.zone"})
+    _, static = lint(_pair_args("corp.example.zone"), cwd=folder)
+    code, report = lint(["pair", "--active", "active", "--standby", "standby", "--select", "PCE6",
+                         "--nameserver", server.address], cwd=folder)
+    assert code == 1
+    assert report_pins(report) == report_pins(static) == [("active/core0.yml", 4, 20, "PCE601")]
+    assert report["findings"][0]["fingerprint"] == static["findings"][0]["fingerprint"]
+    assert f"from name server '{server.address}'" in report["findings"][0]["message"]
+
+
+def test_cli_dead_nameserver_is_a_notification_and_exit_0(tmp_path):
+    """The subprocess timeout only detects a hang; the query is bounded by --dns-timeout."""
+    from conftest import copy_fixture
+    folder = copy_fixture("dns-ok", tmp_path)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as dead:
+        dead.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{dead.getsockname()[1]}"
+        out = subprocess.run(
+            [sys.executable, "-m", "pcelint", "pair", "--active", "active", "--standby", "standby",
+             "--select", "PCE6", "--nameserver", address, "--dns-timeout", "1", "--format", "json"],
+            capture_output=True, text=True, timeout=120, cwd=folder,
+            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["findings"] == []
+    assert [n["level"] for n in report["notifications"]] == ["warning"]
+    assert f"The name server '{address}' did not answer within 1 s" in report["notifications"][0]["message"]
+    assert sorted({s["code"] for s in report["skipped"]}) == ["PCE601", "PCE602", "PCE603"]

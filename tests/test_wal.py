@@ -95,3 +95,13 @@ def test_unset_is_a_note_and_budget_counts_zero():
     assert ("PCE502", "the standby PCE sets no wal_keep_segments (see PCE503)") in skips(result)
     assert pins(result, "PCE501") == [("wal-unset/active/core0.yml", *WAL_LINE, "PCE501")]
 
+
+
+def test_cli_traffic_disk_per_side(tmp_path):
+    from conftest import copy_fixture, lint, pins as report_pins
+    folder = copy_fixture("wal-boundary", tmp_path)
+    code, report = lint(["pair", "--active", "active", "--standby", "standby", "--select", "PCE5",
+                         "--traffic-disk-gb", "540,500"], cwd=folder)
+    assert code == 1
+    assert report_pins(report) == [("standby/core0.yml", *WAL_LINE, "PCE501")]
+    assert "holds 450 GB (35.92 GB short)" in report["findings"][0]["message"]
