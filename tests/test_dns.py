@@ -260,3 +260,15 @@ def test_cli_dead_nameserver_is_a_notification_and_exit_0(tmp_path):
     assert [n["level"] for n in report["notifications"]] == ["warning"]
     assert f"The name server '{address}' did not answer within 1 s" in report["notifications"][0]["message"]
     assert sorted({s["code"] for s in report["skipped"]}) == ["PCE601", "PCE602", "PCE603"]
+
+
+def test_broken_zone_file_is_a_notification_and_include_is_refused(tmp_path):
+    broken = tmp_path / "corp.example.zone"
+    broken.write_text("$TTL 300\n@ IN SOA ns1 hostmaster 1 2 3 4 5\npce-global IN CNAME\n")
+    included = tmp_path / "db.corp.example"
+    included.write_text("$INCLUDE /etc/passwd\n")
+    result = run("dns-ttl-cname", zone_files=[str(broken), str(included)])
+    assert result.findings == []
+    assert [n.level for n in result.notifications] == ["warning", "warning"]
+    assert all("cannot be parsed" in n.message for n in result.notifications)
+    assert {s.reason for s in result.skipped} == {"no zone file given could be read"}
