@@ -35,7 +35,10 @@ def run(args, cwd=None):
         os.chdir(cwd)
     try:
         with redirect_stdout(out), redirect_stderr(err):
-            code = main([str(a) for a in args])
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code
     finally:
         os.chdir(old)
     return code, out.getvalue(), err.getvalue()

@@ -4,13 +4,14 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import cluster, dns, input_rules, node, replication, wal
+from pcelint.rules import certificate, cluster, dns, input_rules, node, replication, wal
 
 BUILTIN = (
     *input_rules.RULES,
     *node.RULES,
     *cluster.RULES,
     *replication.RULES,
+    *certificate.RULES,
     *wal.RULES,
     *dns.RULES,
 )
