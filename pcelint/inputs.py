@@ -19,5 +19,7 @@ def prepare(unit, needs, settings, cache) -> list:
 
 
 from pcelint import certinput  # noqa: E402 - providers register after PROVIDERS exists
+from pcelint.dnsinput import provide_dns  # noqa: E402 (imports dnspython lazily)
 
 PROVIDERS[certinput.NEED] = certinput.provide
+PROVIDERS["dns"] = provide_dns

@@ -4,7 +4,7 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import certificate, cluster, input_rules, node, replication
+from pcelint.rules import certificate, cluster, dns, input_rules, node, replication, wal
 
 BUILTIN = (
     *input_rules.RULES,
@@ -12,4 +12,6 @@ BUILTIN = (
     *cluster.RULES,
     *replication.RULES,
     *certificate.RULES,
+    *wal.RULES,
+    *dns.RULES,
 )
