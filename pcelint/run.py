@@ -35,13 +35,35 @@ def lint_units(units, rules, settings) -> list:
         return list(pool.map(_lint_in_worker, units, chunksize=max(1, len(units) // (jobs * 4))))
 
 
+class Sources(dict):
+    """Report path -> lines. Files whose lines a worker did not send are read when first asked for."""
+
+    def __init__(self):
+        super().__init__()
+        self.unread: dict = {}  # report path -> path
+
+    def get(self, key, default=None):
+        if key not in self and key in self.unread:
+            from pcelint.loader import decode
+            try:
+                with open(self.unread.pop(key), "rb") as handle:
+                    text, _ = decode(handle.read())
+            except OSError:
+                text = None
+            if text is not None:
+                self[key] = text.splitlines()
+        return super().get(key, default)
+
+
 def execute(units, rules, settings) -> RunResult:
     result = RunResult(rules=rules)
+    result.sources = Sources()
     for spec, unit in zip(units, lint_units(units, rules, settings)):
         result.findings.extend(unit.findings)
         result.skipped.extend(unit.skipped)
         result.notifications.extend(unit.notifications)
         result.sources.update(unit.sources)
+        result.sources.unread.update(unit.unread)
         result.crashed |= unit.crashed
         result.files += len(unit.files)
         result.pairs += isinstance(spec, PairSpec)
