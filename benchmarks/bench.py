@@ -178,8 +178,9 @@ def yaml_files(folder: Path) -> list[str]:
 
 # --- measuring ---------------------------------------------------------------------------------
 
-def run(cmd, env=None, cwd=None) -> tuple[float, int, int, bytes]:
-    """(wall seconds, peak RSS in KiB, exit code, stdout) of one fresh process."""
+def run(cmd, env=None, cwd=None) -> tuple[float, int, int, bytes, float]:
+    """(wall seconds, peak RSS in KiB, exit code, stdout, CPU seconds) of one fresh process; the
+    CPU time (user + system) includes its reaped children, e.g. pool workers."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     chunks: list = []
@@ -190,11 +191,26 @@ def run(cmd, env=None, cwd=None) -> tuple[float, int, int, bytes]:
     reader.join()
     proc.stdout.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, proc.returncode, b"".join(chunks)
+    return (elapsed, usage.ru_maxrss, proc.returncode, b"".join(chunks),
+            usage.ru_utime + usage.ru_stime)
+
+
+PYCACHE: Path | None = None
+
+
+def base_env() -> dict:
+    """Every command runs with compiled bytecode, as an installed package would (pip compiles on
+    install): PYTHONDONTWRITEBYTECODE is dropped and all three share one PYTHONPYCACHEPREFIX (in
+    the cache folder, so the work tree stays clean); a warm-up run fills it before any timing."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if PYCACHE is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
 
 
 def pcelint_env() -> dict:
-    env = dict(os.environ)
+    env = base_env()
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("PCELINT_DEBUG", None)
     return env
@@ -222,17 +238,21 @@ class Workload:
         self.commands = {"pcelint": (pce, pcelint_env())}
         if with_yamllint:
             self.commands["yamllint"] = ([sys.executable, "-m", "yamllint", "-d", "relaxed",
-                                          str(folder)], None)
-        self.commands["floor"] = ([sys.executable, "-c", FLOOR, str(listing)], None)
+                                          str(folder)], base_env())
+        self.commands["floor"] = ([sys.executable, "-c", FLOOR, str(listing)], base_env())
         self.times = {k: [] for k in self.commands}
+        self.cpu = {k: [] for k in self.commands}
         self.rss = {k: 0 for k in self.commands}
         self.verdict = None
 
     def measure(self, reps: int, scratch: Path) -> None:
+        for cmd, env in self.commands.values():  # warm-up: bytecode, page cache
+            run(cmd, env, cwd=self.cwd)
         for _ in range(reps):
             for tool, (cmd, env) in self.commands.items():
-                elapsed, rss, code, out = run(cmd, env, cwd=self.cwd)
+                elapsed, rss, code, out, cpu = run(cmd, env, cwd=self.cwd)
                 self.times[tool].append(elapsed)
+                self.cpu[tool].append(cpu)
                 self.rss[tool] = max(self.rss[tool], rss)
                 if tool == "pcelint":
                     self.check(code, out)
@@ -255,8 +275,9 @@ class Workload:
             raise SystemExit(f"{self.label}: expected {want} and exit {1 if self.pairs else 0}, "
                              f"got exit {code} and {findings[:5]}; the timing is void.")
 
-    def median(self, tool) -> float | None:
-        return statistics.median(self.times[tool]) if self.times.get(tool) else None
+    def median(self, tool, what="times") -> float | None:
+        values = getattr(self, what).get(tool)
+        return statistics.median(values) if values else None
 
 
 # --- DNS ---------------------------------------------------------------------------------------
@@ -273,7 +294,7 @@ def measure_dns(folder: Path, pairs: int, timeout: float, scratch: Path) -> dict
     try:
         cmd = [sys.executable, "-m", "pcelint", "check", folder.name, "--format", "json",
                "--nameserver", f"127.0.0.1:{port}", "--dns-timeout", str(timeout), "--jobs", "1"]
-        elapsed, rss, code, out = run(cmd, pcelint_env(), cwd=folder.parent)
+        elapsed, rss, code, out, _ = run(cmd, pcelint_env(), cwd=folder.parent)
     finally:
         sock.close()
     return {"pairs": pairs, "timeout": timeout, "seconds": elapsed,
@@ -325,6 +346,12 @@ def table(workloads, reps, scale, dns) -> str:
         lines.append(f"| {w.label} | {w.nfiles} | {fmt(p)} | {fmt(y)} | {fmt(f)} | {ratio(p, y)} "
                      f"| {ratio(p, f)} | {mib(w.rss['pcelint'])} | {mib(w.rss.get('yamllint'))} "
                      f"| {w.verdict} |")
+    lines += ["", "CPU time (user + system, workers included; medians), for a shared machine:", "",
+              "| workload | pcelint | yamllint | floor | pcelint/yamllint | pcelint/floor |",
+              "|---|---|---|---|---|---|"]
+    for w in workloads:
+        p, y, f = (w.median(t, "cpu") for t in ("pcelint", "yamllint", "floor"))
+        lines.append(f"| {w.label} | {fmt(p)} | {fmt(y)} | {fmt(f)} | {ratio(p, y)} | {ratio(p, f)} |")
     if scale:
         small, big = scale
         lines += ["", f"Scaling {small.pairs} -> {big.pairs} pairs: pcelint x"
@@ -364,6 +391,8 @@ def main(argv=None) -> int:
               "(pip install '.[bench]').", file=sys.stderr)
     cache = args.cache / f"v{GENERATOR_VERSION}"
     cache.mkdir(parents=True, exist_ok=True)
+    global PYCACHE
+    PYCACHE = args.cache / "pycache"
     issuer: list = []
     scratch = Path(tempfile.mkdtemp(prefix="pcelint-bench-run-"))  # cwd: no .pcelint.yml, no git
     try:
