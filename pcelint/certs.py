@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -114,11 +114,13 @@ def load_bundle(data: bytes, cache: dict) -> CertBundle:
     if sha not in parsed:
         with warnings.catch_warnings():  # e.g. "serial number not positive": not our report
             warnings.simplefilter("ignore")
-            parsed[sha] = _parse_bundle(data, sha)
+            parsed[sha] = _parse_bundle(data, sha, cache.setdefault("certs.blocks", {}))
     return parsed[sha]
 
 
-def _parse_bundle(data: bytes, sha: str) -> CertBundle:
+def _parse_bundle(data: bytes, sha: str, blocks: dict | None = None) -> CertBundle:
+    """`blocks` caches each PEM certificate by its text: bundles differ per pair (their leaves
+    do) but mostly end in the same intermediates and root."""
     bundle = CertBundle(sha)
     if not data.strip():
         bundle.error = "the file is empty"
@@ -142,6 +144,11 @@ def _parse_bundle(data: bytes, sha: str) -> CertBundle:
         return bundle
     for match in certs:
         line = _line_of(data, match.start())
+        block = match.group(0)
+        known = blocks.get(block) if blocks is not None else None
+        if known is not None:
+            bundle.certs.append(replace(known, index=len(bundle.certs), line=line))
+            continue
         if b"-----END " not in match.group(0):
             bundle.error, bundle.error_line = (
                 f"the PEM block at line {line} has no END line (the file is truncated)", line)
@@ -154,6 +161,8 @@ def _parse_bundle(data: bytes, sha: str) -> CertBundle:
             return bundle
         if _add(bundle, cert, line).error:
             return bundle
+        if blocks is not None:
+            blocks[block] = bundle.certs[-1]
     return bundle
 
 
