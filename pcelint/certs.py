@@ -114,13 +114,22 @@ def load_bundle(data: bytes, cache: dict) -> CertBundle:
     if sha not in parsed:
         with warnings.catch_warnings():  # e.g. "serial number not positive": not our report
             warnings.simplefilter("ignore")
-            parsed[sha] = _parse_bundle(data, sha, cache.setdefault("certs.blocks", {}))
+            global _known_certs
+            _known_certs = cache.setdefault("certs.blocks", {})
+            try:
+                parsed[sha] = _parse_bundle(data, sha)
+            finally:
+                _known_certs = None
     return parsed[sha]
 
 
-def _parse_bundle(data: bytes, sha: str, blocks: dict | None = None) -> CertBundle:
-    """`blocks` caches each PEM certificate by its text: bundles differ per pair (their leaves
-    do) but mostly end in the same intermediates and root."""
+_known_certs: dict | None = None  # the run cache's PEM text -> CertInfo, while load_bundle runs
+
+
+def _parse_bundle(data: bytes, sha: str) -> CertBundle:
+    """Each PEM certificate is parsed once per text (`_known_certs`): bundles differ per pair
+    (their leaves do) but mostly end in the same intermediates and root."""
+    known_certs = _known_certs
     bundle = CertBundle(sha)
     if not data.strip():
         bundle.error = "the file is empty"
@@ -145,7 +154,7 @@ def _parse_bundle(data: bytes, sha: str, blocks: dict | None = None) -> CertBund
     for match in certs:
         line = _line_of(data, match.start())
         block = match.group(0)
-        known = blocks.get(block) if blocks is not None else None
+        known = known_certs.get(block) if known_certs is not None else None
         if known is not None:
             bundle.certs.append(replace(known, index=len(bundle.certs), line=line))
             continue
@@ -161,8 +170,8 @@ def _parse_bundle(data: bytes, sha: str, blocks: dict | None = None) -> CertBund
             return bundle
         if _add(bundle, cert, line).error:
             return bundle
-        if blocks is not None:
-            blocks[block] = bundle.certs[-1]
+        if known_certs is not None:
+            known_certs[block] = bundle.certs[-1]
     return bundle
 
 
