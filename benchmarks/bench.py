@@ -261,8 +261,7 @@ class Workload:
         try:
             report = json.loads(out)
         except ValueError:
-            raise SystemExit(f"{self.label}: pcelint printed no JSON report (exit {code}); "
-                             "the timing is void.") from None
+            void(f"{self.label}: pcelint printed no JSON report (exit {code}); the timing is void.")
         findings = [(f.get("code"), f.get("pair")) for f in report.get("findings", [])]
         if self.pairs:
             ok = code == 1 and findings == [(PLANTED_CODE, PLANTED_PAIR)]
@@ -272,12 +271,17 @@ class Workload:
             want = "no finding (the 2x2 pair is clean)"
         self.verdict = "ok" if ok else "VOID"
         if not ok:
-            raise SystemExit(f"{self.label}: expected {want} and exit {1 if self.pairs else 0}, "
-                             f"got exit {code} and {findings[:5]}; the timing is void.")
+            void(f"{self.label}: expected {want} and exit {1 if self.pairs else 0}, got exit "
+                 f"{code} and {findings[:5]}; the timing is void.")
 
     def median(self, tool, what="times") -> float | None:
         values = getattr(self, what).get(tool)
         return statistics.median(values) if values else None
+
+
+def void(message: str):
+    print(f"bench: {message}", file=sys.stderr)
+    raise SystemExit(3)
 
 
 # --- DNS ---------------------------------------------------------------------------------------
