@@ -16,3 +16,11 @@ def prepare(unit, needs, settings, cache) -> list:
         if provider is not None:
             notes.extend(provider(unit, settings, cache) or ())
     return notes
+
+
+def _git_base(unit, settings, cache):
+    from pcelint.gitio import provide_base
+    return provide_base(unit, settings, cache)
+
+
+PROVIDERS["git_base"] = _git_base

@@ -28,6 +28,7 @@ class Settings:
     jobs: int = 1
     include_suppressed: bool = False
     config_path: Path | None = None
+    baseline: frozenset | None = None  # fingerprints from --baseline FILE
 
     def rel(self, path: Path) -> str:
         try:

@@ -4,11 +4,13 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import cluster, input_rules, node, replication
+from pcelint.rules import cluster, input_rules, node, replication, repository, suppression
 
 BUILTIN = (
     *input_rules.RULES,
+    *suppression.RULES,
     *node.RULES,
     *cluster.RULES,
     *replication.RULES,
+    *repository.RULES,
 )
