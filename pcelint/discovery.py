@@ -13,6 +13,8 @@ from pcelint.engine import LoneSpec, PairSpec
 from pcelint.model import PairOptions
 
 YAML_SUFFIXES = (".yml", ".yaml")
+# Files other than node files that can change a pair's result: certificates, keys, CA bundles, zones.
+PAIR_INPUT_SUFFIXES = (".pem", ".crt", ".cer", ".der", ".key", ".zone")
 NODE_NAMES = ("runtime_env.yml", "runtime_env.yaml")
 _NODE_KEYS = re.compile(rb"^(?:pce_fqdn|node_type)[ \t]*:", re.M)
 
@@ -23,6 +25,10 @@ class UsageError(Exception):
 
 def is_yaml(path: Path) -> bool:
     return path.suffix.lower() in YAML_SUFFIXES
+
+
+def is_pair_input(path: Path) -> bool:
+    return path.suffix.lower() in PAIR_INPUT_SUFFIXES or path.name.startswith("db.")
 
 
 def _regular(path: Path) -> bool:
@@ -97,6 +103,7 @@ class Discovery:
         self.options_for = pair_options_for  # (config pair entry or None) -> PairOptions
         self.pairs: dict = {}  # pair folder or config index -> PairSpec, in discovery order
         self.lone: dict = {}  # path -> LoneSpec
+        self._known: dict = {}  # folder -> PairSpec or None
         self.config_pairs = self._config_pairs() if config.data.get("pairs") else None
 
     # -- config pairs ------------------------------------------------------------------------
@@ -157,35 +164,46 @@ class Discovery:
                 self.lone.setdefault(f, LoneSpec(f))
 
     def _add_file(self, path: Path) -> None:
+        if self.config.path is not None and path == self.config.path.resolve():
+            for spec in self.config_pairs or ():  # a changed config can change every pair
+                self.pairs.setdefault(id(spec), spec)
+            return
         if self.config_pairs is not None:
             hit = False
             for spec in self.config_pairs:
                 if path in spec.active + spec.standby or path in _named_files(spec.options) \
-                        or _inside(path, spec.folder):
+                        or (is_pair_input(path) and _inside(path, spec.folder)):
                     self.pairs.setdefault(id(spec), spec)
                     hit = True
             if hit:
                 return
-        else:
+        elif is_yaml(path) or is_pair_input(path):
             stop = self.settings.repo_root or Path(path.anchor)
             for folder in path.parents:
-                spec = self._convention_pair(folder)
-                if spec:
+                spec = self._pair_at(folder)
+                if spec and (path in spec.active + spec.standby or is_pair_input(path)):
+                    self._convention_pair(folder)
                     return
+                if spec:
+                    break
                 if folder == stop:
                     break
         if looks_like_node_file(path, self.settings.limits.max_bytes):
             self.lone.setdefault(path, LoneSpec(path))
 
+    def _pair_at(self, folder: Path) -> PairSpec | None:
+        """The convention pair whose folder D is `folder`, or None (not yet selected)."""
+        if folder not in self._known:
+            sides = pair_folder(folder)
+            self._known[folder] = sides and PairSpec(
+                self.settings.rel(folder), [p.resolve() for p in sides[0]],
+                [p.resolve() for p in sides[1]], folder, self.options_for(None, None))
+        return self._known[folder]
+
     def _convention_pair(self, folder: Path) -> PairSpec | None:
-        if folder in self.pairs:
-            return self.pairs[folder]
-        sides = pair_folder(folder)
-        if not sides:
-            return None
-        spec = PairSpec(self.settings.rel(folder), [p.resolve() for p in sides[0]],
-                        [p.resolve() for p in sides[1]], folder, self.options_for(None, None))
-        self.pairs[folder] = spec
+        spec = self._pair_at(folder)
+        if spec:
+            self.pairs.setdefault(folder, spec)
         return spec
 
     def units(self) -> list:

@@ -93,6 +93,7 @@ class _Runner:
         self.result = result
         self.pair_name = pair_name
         self.skips = set()
+        self.roles: dict = {}  # report path -> role, for findings of pce and pair rules
 
     def run(self, rule, subject, role=None):
         ctx = Ctx({**rule.options, **self.settings.rule_options.get(rule.code, {})}, self.settings)
@@ -121,7 +122,7 @@ class _Runner:
         self.result.findings.append(Finding(
             code=code, name=rule.name if code == rule.code else problem.code, level=level,
             message=problem.message, location=at, related=tuple(problem.related),
-            pair=self.pair_name, role=role,
+            pair=self.pair_name, role=self.roles.get(at.path, role),
             fingerprint=fingerprint(code, at.path, at.key_path, self.pair_name, problem.discriminator)))
 
 
@@ -152,6 +153,7 @@ def lint_unit(spec, rules, settings, cache=None) -> UnitResult:
         files, pair_name = unit.files, unit.name
     result.files = [f.rel for f in files]
     runner = _Runner(rules, settings, result, pair_name)
+    runner.roles = {f.rel: f.role for f in files}
     needs = set().union(*(r.needs for r in rules)) if rules else set()
     if needs:
         result.notifications.extend(inputs.prepare(unit, needs, settings, cache))

@@ -18,9 +18,7 @@ def prepare(unit, needs, settings, cache) -> list:
     return notes
 
 
-def _git_base(unit, settings, cache):
-    from pcelint.gitio import provide_base
-    return provide_base(unit, settings, cache)
+from pcelint import certinput, gitio  # noqa: E402 - providers register after PROVIDERS exists
 
-
-PROVIDERS["git_base"] = _git_base
+PROVIDERS[certinput.NEED] = certinput.provide
+PROVIDERS["git_base"] = gitio.provide_base

@@ -304,6 +304,11 @@ def load_yaml(raw: bytes, limits: Limits = Limits()) -> Loaded:
         builder.run(text)
     except _Refused as refused:
         return Loaded(None, problems=builder.problems + [refused.problem], text=text)
+    except yaml.reader.ReaderError as exc:
+        span = _offset_span(text, exc.position)
+        return Loaded(None, problems=builder.problems + [LoadProblem(
+            "PCE001", f"The file has a character YAML does not allow ('{_char(exc.character)}'); "
+            "remove it.", span)], text=text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = _point(mark) if mark else Span.at_start()
@@ -326,6 +331,18 @@ def load_yaml(raw: bytes, limits: Limits = Limits()) -> Loaded:
             text=text)
     builder.spans[()] = (None, builder.root_span)
     return Loaded(builder.root, builder.spans, builder.problems, text)
+
+
+def _offset_span(text: str, position: int) -> Span:
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    return Span(line, column, line, column + 1)
+
+
+def _char(character) -> str:
+    code = character if isinstance(character, int) else ord(character)
+    return f"U+{code:04X}"
 
 
 def _kind(value) -> str:

@@ -4,7 +4,8 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import cluster, input_rules, node, replication, repository, suppression
+from pcelint.rules import (certificate, cluster, input_rules, node, replication, repository,
+                           suppression)
 
 BUILTIN = (
     *input_rules.RULES,
@@ -12,5 +13,6 @@ BUILTIN = (
     *node.RULES,
     *cluster.RULES,
     *replication.RULES,
+    *certificate.RULES,
     *repository.RULES,
 )

@@ -1,0 +1,316 @@
+"""Reading certificates and private keys, safely: every value a rule needs is read up front.
+
+cryptography parses lazily: `.subject` or `.extensions` can raise `ValueError` long after loading,
+and one malformed extension makes every extension unreadable. So each certificate is turned into a
+`CertInfo` of plain values inside one guarded pass; whatever fails becomes the bundle's `error`
+(PCE401), never an exception in a rule. Private keys keep only their public part: no key bytes,
+no key object and no exception text (which could quote key material) are ever stored.
+
+Files are read once per path and parsed once per content hash (SHA-256) per worker process.
+This module imports cryptography; import it only where a certificate rule runs.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH.dotted_string
+CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)(?:-----END \1-----|\Z)", re.S)
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
+
+
+@dataclass
+class CertInfo:
+    """One certificate, every lazily parsed value already read."""
+
+    obj: object  # the cryptography Certificate (for signature checks and chain building)
+    index: int  # 0 = the leaf
+    line: int  # line of its `-----BEGIN CERTIFICATE-----` (1 for DER)
+    sha256: str  # fingerprint of the DER encoding, hex
+    subject: str
+    issuer: str
+    common_names: list[str]
+    dns_names: list[str]  # subjectAltName dNSName entries, as written
+    ip_addresses: list  # subjectAltName iPAddress entries
+    has_san: bool
+    not_before: datetime
+    not_after: datetime
+    key_type: str  # "RSA", "EC (secp256r1)", "Ed25519", ...
+    key_bits: int | None
+    spki: bytes  # DER SubjectPublicKeyInfo: compared with the private key's public part
+    signature_hash: str | None  # "sha256", "sha1", "md5", ... ; None for Ed25519/Ed448
+    is_ca: bool
+    eku: list[str] | None  # dotted OIDs; None when the extension is absent
+
+
+@dataclass
+class CertBundle:
+    """A certificate file: all its certificates, leaf first, or why it cannot be used."""
+
+    sha256: str
+    certs: list[CertInfo] = field(default_factory=list)
+    fmt: str = "PEM"
+    error: str | None = None
+    error_line: int = 1
+
+    @property
+    def leaf(self) -> CertInfo | None:
+        return self.certs[0] if self.certs and self.error is None else None
+
+
+@dataclass
+class KeyInfo:
+    """The public side of a private-key file; `state` is ok, encrypted or unparseable."""
+
+    sha256: str
+    state: str
+    line: int = 1  # the `-----BEGIN ... PRIVATE KEY-----` line (1 for DER)
+    key_type: str = ""
+    spki: bytes = b""
+    reason: str = ""
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | None]:
+    """The bytes of `path` (read once per run and worker), or None and why not."""
+    files = cache.setdefault("certs.files", {})
+    key = str(path)
+    if key not in files:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(limit + 1)
+        except OSError as exc:
+            files[key] = (None, f"it cannot be read ({exc.strerror or type(exc).__name__})")
+        else:
+            if len(data) > limit:
+                files[key] = (None, f"it is larger than {limit} bytes")
+            else:
+                files[key] = (data, None)
+    return files[key]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_bundle(data: bytes, cache: dict) -> CertBundle:
+    """Parse a certificate file (PEM bundle or DER), once per content."""
+    parsed = cache.setdefault("certs.bundles", {})
+    sha = digest(data)
+    if sha not in parsed:
+        with warnings.catch_warnings():  # e.g. "serial number not positive": not our report
+            warnings.simplefilter("ignore")
+            parsed[sha] = _parse_bundle(data, sha)
+    return parsed[sha]
+
+
+def _parse_bundle(data: bytes, sha: str) -> CertBundle:
+    bundle = CertBundle(sha)
+    if not data.strip():
+        bundle.error = "the file is empty"
+        return bundle
+    if b"-----BEGIN" not in data:
+        bundle.fmt = "DER"
+        try:
+            cert = x509.load_der_x509_certificate(data)
+        except Exception:  # noqa: BLE001 - any parse failure is PCE401
+            bundle.error = "it holds no PEM certificate block and is not a DER certificate either"
+            return bundle
+        return _add(bundle, cert, 1)
+    blocks = list(_PEM_BLOCK.finditer(data))
+    certs = [m for m in blocks if m.group(1) in (b"CERTIFICATE", b"X509 CERTIFICATE")]
+    if not certs:
+        labels = sorted({m.group(1).decode("ascii") for m in blocks})
+        what = f" (only {', '.join(repr(x) for x in labels)})" if labels else ""
+        bundle.error = f"it holds no PEM certificate block{what}"
+        if any("PRIVATE KEY" in label for label in labels):
+            bundle.error += "; it looks like the private key, not the certificate"
+        return bundle
+    for match in certs:
+        line = _line_of(data, match.start())
+        if b"-----END " not in match.group(0):
+            bundle.error, bundle.error_line = (
+                f"the PEM block at line {line} has no END line (the file is truncated)", line)
+            return bundle
+        try:
+            cert = x509.load_pem_x509_certificate(match.group(0))
+        except Exception:  # noqa: BLE001
+            bundle.error, bundle.error_line = (
+                f"the PEM block at line {line} is not a valid certificate (bad base64 or DER)", line)
+            return bundle
+        if _add(bundle, cert, line).error:
+            return bundle
+    return bundle
+
+
+def _add(bundle: CertBundle, cert, line: int) -> CertBundle:
+    index = len(bundle.certs)
+    which = "the leaf certificate" if index == 0 else f"certificate {index + 1} in the file"
+    step = "its encoding"
+    try:
+        step = "its subject or issuer name"
+        subject, issuer = cert.subject.rfc4514_string(), cert.issuer.rfc4514_string()
+        common_names = [str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+        step = "its validity dates"
+        not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
+        step = "its extensions (one fails to decode)"
+        dns, ips, has_san, is_ca, eku = _extensions(cert)
+        step = "its public key"
+        key_type, bits, spki = public_key_facts(cert.public_key())
+        step = "its signature algorithm"
+        sig = _signature_hash(cert)
+        sha = cert.fingerprint(hashes.SHA256()).hex()
+    except Exception:  # noqa: BLE001 - lazily parsed fields fail here, never in a rule
+        bundle.error, bundle.error_line = (f"{which} (line {line}) cannot be parsed: {step}", line)
+        return bundle
+    bundle.certs.append(CertInfo(cert, index, line, sha, subject, issuer, common_names, dns, ips,
+                                 has_san, not_before, not_after, key_type, bits, spki, sig, is_ca,
+                                 eku))
+    return bundle
+
+
+def _extensions(cert):
+    exts = cert.extensions  # raises when any extension is malformed
+    dns, ips, has_san, is_ca, eku = [], [], False, False, None
+    for ext in exts:
+        value = ext.value
+        if isinstance(value, x509.SubjectAlternativeName):
+            has_san = True
+            dns = [str(v) for v in value.get_values_for_type(x509.DNSName)]
+            ips = list(value.get_values_for_type(x509.IPAddress))
+        elif isinstance(value, x509.BasicConstraints):
+            is_ca = bool(value.ca)
+        elif isinstance(value, x509.ExtendedKeyUsage):
+            eku = [oid.dotted_string for oid in value]
+    return dns, ips, has_san, is_ca, eku
+
+
+def _signature_hash(cert) -> str | None:
+    try:
+        algorithm = cert.signature_hash_algorithm
+    except UnsupportedAlgorithm:
+        oid = cert.signature_algorithm_oid
+        return getattr(oid, "_name", None) or oid.dotted_string
+    return algorithm.name if algorithm is not None else None
+
+
+def public_key_facts(key) -> tuple[str, int | None, bytes]:
+    spki = key.public_bytes(serialization.Encoding.DER,
+                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    if isinstance(key, rsa.RSAPublicKey):
+        return "RSA", key.key_size, spki
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"EC ({key.curve.name})", key.key_size, spki
+    if isinstance(key, dsa.DSAPublicKey):
+        return "DSA", key.key_size, spki
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "Ed25519", None, spki
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "Ed448", None, spki
+    return type(key).__name__, None, spki
+
+
+def load_key(data: bytes, cache: dict) -> KeyInfo:
+    """The public side of a private-key file, once per content. Never stores key material."""
+    parsed = cache.setdefault("certs.keys", {})
+    sha = digest(data)
+    if sha not in parsed:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed[sha] = _parse_key(data, sha)
+    return parsed[sha]
+
+
+def _parse_key(data: bytes, sha: str) -> KeyInfo:
+    if b"-----BEGIN" in data:
+        match = next((m for m in _PEM_BLOCK.finditer(data) if b"PRIVATE KEY" in m.group(1)), None)
+        if match is None:
+            return KeyInfo(sha, "unparseable", reason="it holds no PEM 'PRIVATE KEY' block")
+        line = _line_of(data, match.start())
+        if match.group(1) == b"ENCRYPTED PRIVATE KEY" or b"ENCRYPTED" in match.group(2)[:200]:
+            return KeyInfo(sha, "encrypted", line)
+        loader, blob = serialization.load_pem_private_key, match.group(0)
+    else:
+        line, loader, blob = 1, serialization.load_der_private_key, data
+    try:
+        key = loader(blob, password=None, unsafe_skip_rsa_key_validation=True)
+    except TypeError:  # a password is needed
+        return KeyInfo(sha, "encrypted", line)
+    except Exception:  # noqa: BLE001 - the exception text may quote key bytes: never keep it
+        return KeyInfo(sha, "unparseable", line, reason="it is not a valid private key")
+    try:
+        key_type, _, spki = public_key_facts(key.public_key())
+    except Exception:  # noqa: BLE001
+        return KeyInfo(sha, "unparseable", line, reason="its public part cannot be derived")
+    finally:
+        del key
+    return KeyInfo(sha, "ok", line, key_type, spki)
+
+
+def when(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime(_TIME_FORMAT)
+
+
+def order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
+    """The first certificate not issued by the next one in the file (each must be), or None."""
+    from cryptography.exceptions import InvalidSignature
+
+    for cert, issuer in zip(bundle.certs, bundle.certs[1:]):
+        if cert.obj.issuer != issuer.obj.subject:
+            return cert, issuer
+        try:
+            cert.obj.verify_directly_issued_by(issuer.obj)
+        except InvalidSignature:
+            return cert, issuer
+        except Exception:  # noqa: BLE001 - an algorithm it cannot check (SHA-1: PCE408's concern)
+            continue
+    return None
+
+
+def chain_problem(bundle: CertBundle, ca: CertBundle, at: datetime) -> str | None:
+    """Why the bundle does not build to a root in the CA bundle at time `at`, or None."""
+    from cryptography.x509.verification import (ExtensionPolicy, PolicyBuilder, Store,
+                                                VerificationError)
+
+    leaf = bundle.leaf
+    # Judge the chain inside the leaf's own validity window: expiry is PCE404's business.
+    moment = min(max(at, leaf.not_before), leaf.not_after)
+    try:
+        builder = (PolicyBuilder().store(Store([c.obj for c in ca.certs])).time(moment)
+                   .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(),
+                                       ee_policy=ExtensionPolicy.permit_all()))
+        builder.build_client_verifier().verify(leaf.obj, [c.obj for c in bundle.certs[1:]])
+    except VerificationError as exc:
+        return "; ".join(filter(None, [str(exc) or "no chain to a trusted root",
+                                       _missing_issuer(bundle, ca)]))
+    except Exception as exc:  # noqa: BLE001 - certificate-only text, never key material
+        return f"{type(exc).__name__}: {exc}"[:300]
+    return None
+
+
+def _missing_issuer(bundle: CertBundle, ca: CertBundle) -> str | None:
+    """Say which issuer is missing when the top of the bundle's chain has none in the CA bundle."""
+    by_subject = {c.obj.subject: c for c in bundle.certs}
+    trusted = {c.obj.subject for c in ca.certs}
+    top, seen = bundle.certs[0], set()
+    while top.obj.issuer in by_subject and top.obj.issuer != top.obj.subject and top.index not in seen:
+        seen.add(top.index)
+        top = by_subject[top.obj.issuer]
+    if top.obj.issuer in trusted or top.obj.subject in trusted:
+        return None
+    return (f"no certificate in the CA bundle is named '{top.issuer}', the issuer of "
+            f"'{top.subject}'")

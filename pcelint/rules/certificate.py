@@ -1,0 +1,602 @@
+"""PCE4xx: the pair's TLS certificate, checked the way a PCE and its VENs see it.
+
+Checked once per distinct leaf certificate per PCE, anchored on the `web_service_certificate` value
+(`web_service_private_key` for PCE405) of the first node file that names it, with the certificate
+file as related location. The rules read `pair.evidence["certs"]` (see `pcelint.certinput`); they
+never open a file. cryptography is imported only inside the checks that call it.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pcelint import certinput as tls
+from pcelint.findings import Location, Problem, Skip
+from pcelint.names import fqdn_problem, is_ip, norm
+from pcelint.rule import rule
+from pcelint.san import covers, reference_name, san_problem
+
+NEEDS = {"certs"}
+CERT_KEY = "web_service_certificate"
+KEY_KEY = "web_service_private_key"
+_WEAK_HASHES = {"md5", "sha1"}
+
+
+def _skips(reasons):
+    for reason in dict.fromkeys(reasons):
+        yield Skip(reason)
+
+
+def _cert_at(entry, message: str = "") -> Location:
+    return entry.node.loc(CERT_KEY, message=message)
+
+
+def _cert_file(group, cert=None) -> Location:
+    cert = cert or group.leaf
+    return tls.file_location(group.cert, cert.line if cert else group.bundle.error_line,
+                             "The certificate file.")
+
+
+def _looked(settings, located) -> str:
+    return ", ".join(f"'{settings.rel(p)}'" for p in located.looked) or "nowhere"
+
+
+def _now(settings) -> datetime:
+    now = settings.now or datetime.now(timezone.utc)
+    return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+
+
+def _short(sha: str) -> str:
+    return ":".join(sha[i:i + 2] for i in range(0, 16, 2)).upper() + "..."
+
+
+@rule("PCE401", "cert-unreadable", "error", "pair",
+      "The certificate a node file names cannot be found, read or parsed.",
+      needs=NEEDS, tags=("correctness", "certificate"))
+def cert_unreadable(pair, ctx):
+    """
+    ## What it does
+    Finds the file each node file's `web_service_certificate` names (the config's `certificate` or
+    `--cert` first, then a file of the same base name next to the node file, in the pair's folder or
+    its `certs/` or `tls/`, then the path as written) and reports it when it cannot be found, read
+    or parsed: no PEM certificate block, a truncated block, bad DER, a certificate whose name or
+    extensions fail to decode. The message lists every place looked in.
+
+    ## Why it matters
+    A PCE whose certificate file is missing or broken does not start its front end, and no other
+    certificate check can say anything about it.
+
+    ## Example
+    Would fail:
+    ```yaml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    web_service_certificate: /var/lib/illumio-pce/cert/server.crt   # no server.crt anywhere
+    ```
+    Would pass:
+    ```yaml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    web_service_certificate: /var/lib/illumio-pce/cert/server.crt   # tls/server.crt in the repo
+    ```
+
+    ## Fix
+    Put the PEM certificate (leaf first, then the intermediates) next to the node file or in the
+    pair's `tls/` folder, or point `certificate` (`--cert`) at it.
+
+    ## Options
+    None.
+    """
+    for role in ("active", "standby"):
+        found, reasons = tls.groups(pair, role)
+        yield from _skips(reasons)
+        for group in found:
+            cert, entry = group.cert, group.first
+            where = f"'{entry.node.rel}'"
+            if not cert.found and cert.located.override:
+                message = (f"The certificate {_looked(ctx.settings, cert.located)} given by "
+                           "'certificate' (--cert) does not exist; correct the path.")
+            elif not cert.found:
+                message = (f"The certificate '{cert.located.written}' named by {where} cannot be "
+                           f"found; looked in {_looked(ctx.settings, cert.located)}. Put the PEM "
+                           "file in one of these places, or set 'certificate' (--cert).")
+            elif cert.error:
+                message = (f"The certificate file '{cert.rel}' named by {where} cannot be used: "
+                           f"{cert.error}.")
+            elif group.bundle.error:
+                message = (f"The certificate file '{cert.rel}' named by {where} cannot be parsed: "
+                           f"{group.bundle.error}; replace it with the PEM certificate (leaf "
+                           "first, then the intermediates).")
+            else:
+                continue
+            related = (_cert_file(group),) if cert.found and cert.value is not None else ()
+            yield Problem(message, _cert_at(entry), related, discriminator=role)
+
+
+def _required_names(pair, group):
+    """(name, where it is introduced, what it is) for every name the certificate must cover."""
+    active, standby = pair.active.first, pair.standby.first
+    names = [
+        (active.get("pce_fqdn"), active.loc("pce_fqdn"), "the active PCE's 'pce_fqdn'"),
+        (standby.get("pce_fqdn"), standby.loc("pce_fqdn"), "the standby PCE's 'pce_fqdn'"),
+        (active.get("active_standby_replication", "active_pce_fqdn"),
+         active.loc("active_standby_replication", "active_pce_fqdn"),
+         "'active_pce_fqdn', the name VENs use"),
+    ]
+    for pce in pair.pces:
+        node = pce.first
+        names.append((node.get("supercluster_fqdn"), node.loc("supercluster_fqdn"),
+                      f"the {pce.role} PCE's 'supercluster_fqdn'"))
+    for placed in pair.options.extra_names:
+        names.append((placed.value, placed.at or _cert_at(group.first),
+                      "an extra name from the configuration"))
+    seen = set()
+    for name, at, what in names:
+        if not isinstance(name, str) or not name or (fqdn_problem(name) and not is_ip(name)):
+            continue  # absent or invalid names are other rules' findings (PCE101, PCE103, PCE301)
+        if norm(name) not in seen:
+            seen.add(norm(name))
+            yield name, at, what
+
+
+@rule("PCE402", "cert-name-coverage", "error", "pair",
+      "The certificate's subjectAltName does not cover a name the pair needs.",
+      needs=NEEDS, tags=("correctness", "certificate"))
+def cert_name_coverage(pair, ctx):
+    """
+    ## What it does
+    Checks that the leaf's subjectAltName dNSName entries cover, under RFC 9525, every name the pair
+    needs: the active PCE's `pce_fqdn`, the standby's `pce_fqdn`, `active_pce_fqdn`, any
+    `supercluster_fqdn` and the configured extra names. The subject CN never counts; a wildcard
+    covers exactly one whole left-most label. One finding per missing name, on the line that
+    introduces the name, saying when the name is only in the CN.
+
+    ## Why it matters
+    The vendor requires one certificate whose subjectAltName covers the active's, the standby's and
+    the VEN-facing name. VENs that fail over to a name the certificate does not cover refuse to talk
+    to the PCE.
+
+    ## Example
+    Would fail (the certificate holds `DNS:pce-a.example.com, DNS:pce.example.com`):
+    ```yaml
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
+    active_standby_replication:
+      active_pce_fqdn: pce.example.com
+    ```
+    Would pass (`DNS:pce-a.example.com, DNS:pce-b.example.com, DNS:pce.example.com`, or
+    `DNS:*.example.com`): the same file.
+
+    ## Fix
+    Reissue the certificate with the missing name in its subjectAltName (a `DNS:` entry, or a
+    wildcard `*.parent` that covers it with exactly one label), and install it on every node of
+    both PCEs.
+
+    ## Options
+    None.
+    """
+    usable, reasons = tls.all_groups(pair)
+    yield from _skips(reasons)
+    by_leaf: dict = {}
+    for group in usable:
+        by_leaf.setdefault(group.leaf.sha256, []).append(group)
+    for same in by_leaf.values():
+        leaf, group = same[0].leaf, same[0]
+        roles = {g.role for g in same}
+        users = "both PCEs" if len(roles) == 2 else f"the {group.role} PCE"
+        files = list(dict.fromkeys(g.cert.rel for g in same))
+        related = tuple(dict.fromkeys(_cert_file(g) for g in same))
+        for name, at, what in _required_names(pair, group):
+            if covers(leaf.dns_names, leaf.ip_addresses, name):
+                continue
+            wanted = reference_name(name) or name
+            kind = "IP" if is_ip(name) else "DNS"
+            in_cn = covers(leaf.common_names, [], name) if kind == "DNS" else \
+                name.strip() in leaf.common_names
+            cn_note = (" The name is only in the subject CN, which clients ignore for host-name "
+                       "checks.") if in_cn else ""
+            yield Problem(
+                f"The certificate '{files[0]}' used by {users} does not cover '{name}', {what}: "
+                f"its subjectAltName lacks it.{cn_note} Add '{kind}:{wanted}' to the "
+                "certificate's subjectAltName and reissue it.",
+                at, related, discriminator=f"{files[0]}|{norm(name)}")
+
+
+@rule("PCE403", "cert-not-shared", "error", "pair",
+      "Node files of one PCE use different certificates or keys.",
+      needs=NEEDS, tags=("correctness", "certificate"))
+def cert_not_shared(pair, ctx):
+    """
+    ## What it does
+    Compares, within each PCE, the SHA-256 fingerprints of the leaf certificates the node files
+    resolve to, and the private keys they resolve to. Every node file whose certificate (or key)
+    differs from the first node file's is reported, with the first as related location.
+
+    ## Why it matters
+    The vendor requires one certificate for all nodes of a PCE: per-node certificates are not
+    supported with active/standby, and a node with another certificate presents another identity
+    to VENs.
+
+    ## Example
+    Would fail:
+    ```yaml
+    # active/core0.yml                               # active/core1.yml
+    web_service_certificate: /etc/pce/core0.crt      web_service_certificate: /etc/pce/core1.crt
+    ```
+    Would pass:
+    ```yaml
+    # active/core0.yml                               # active/core1.yml
+    web_service_certificate: /etc/pce/server.crt     web_service_certificate: /etc/pce/server.crt
+    ```
+
+    ## Fix
+    Install the same certificate and key on every node of the PCE.
+
+    ## Options
+    None.
+    """
+    for role in ("active", "standby"):
+        found, _ = tls.groups(pair, role)
+        usable = [g for g in found if g.leaf is not None]
+        for group in usable[1:]:
+            base = usable[0]
+            yield Problem(
+                f"'{group.first.node.rel}' uses the certificate '{group.cert.rel}' (SHA-256 "
+                f"{_short(group.leaf.sha256)}), but '{base.first.node.rel}' uses '{base.cert.rel}' "
+                f"(SHA-256 {_short(base.leaf.sha256)}); every node of a PCE must use the same "
+                "certificate.",
+                _cert_at(group.first),
+                (_cert_at(base.first, "The first node file's certificate."), _cert_file(group)),
+                discriminator="cert")
+        keys: dict = {}
+        for entry in tls.evidence(pair).pces.get(role, []):
+            key = entry.key
+            if key.value is not None:
+                ident = key.value.spki if key.value.state == "ok" else key.value.sha256
+                keys.setdefault(ident, entry)
+        entries = list(keys.values())
+        for entry in entries[1:]:
+            yield Problem(
+                f"'{entry.node.rel}' uses the private key '{entry.key.rel}', but "
+                f"'{entries[0].node.rel}' uses a different key ('{entries[0].key.rel}'); every node "
+                "of a PCE must use the same key.",
+                entry.node.loc(KEY_KEY),
+                (entries[0].node.loc(KEY_KEY, message="The first node file's key."),),
+                discriminator="key")
+
+
+@rule("PCE404", "cert-validity", "error", "pair",
+      "The certificate is expired, not yet valid, or expires soon.",
+      options={"warn_days": 30, "soon_level": "warning"}, needs=NEEDS,
+      tags=("correctness", "certificate"))
+def cert_validity(pair, ctx):
+    """
+    ## What it does
+    Judges the leaf's validity period at `--now` (default: the current time): expired or not yet
+    valid is reported at the rule's level; still valid but expiring within `warn_days` is reported
+    at `soon_level`.
+
+    ## Why it matters
+    Newer PCE releases refuse to start with an expired certificate, and VENs refuse to talk to a PCE
+    whose certificate has expired: a failover onto it fails.
+
+    ## Example
+    Would fail: a certificate valid until 2024-01-31 checked with `--now 2024-03-01T00:00:00Z`.
+
+    Would pass: the same certificate checked with `--now 2023-12-01T00:00:00Z`.
+
+    ## Fix
+    Renew the certificate and install it on every node of both PCEs before it expires.
+
+    ## Options
+    `warn_days` (default 30): how many days before expiry to start warning.
+    `soon_level` (default `warning`): the level of the "expires soon" finding.
+    """
+    now = _now(ctx.settings)
+    warn_days = float(ctx.options.get("warn_days", 30))
+    soon_level = ctx.options.get("soon_level") or "warning"
+    usable, reasons = tls.all_groups(pair)
+    yield from _skips(reasons)
+    from pcelint.certs import when
+
+    for group in usable:
+        leaf, rel = group.leaf, group.cert.rel
+        level = None
+        if now < leaf.not_before:
+            message = (f"The certificate '{rel}' is not valid yet: its validity starts "
+                       f"'{when(leaf.not_before)}' (checked at '{when(now)}'); install a "
+                       "certificate that is valid now.")
+        elif now > leaf.not_after:
+            message = (f"The certificate '{rel}' expired on '{when(leaf.not_after)}' (checked at "
+                       f"'{when(now)}'); renew it.")
+        elif (leaf.not_after - now).total_seconds() <= warn_days * 86400:
+            days = int((leaf.not_after - now).total_seconds() // 86400)
+            message = (f"The certificate '{rel}' expires on '{when(leaf.not_after)}', in {days} "
+                       f"day{'s' if days != 1 else ''}; renew it before then.")
+            level = soon_level
+        else:
+            continue
+        yield Problem(message, _cert_at(group.first), (_cert_file(group),), level=level)
+
+
+def _key_groups(pair):
+    """(group, entry) for each distinct (leaf, key file) of each PCE, first node first."""
+    usable, reasons = tls.all_groups(pair)
+    yield from _skips(reasons)
+    for group in usable:
+        seen = set()
+        for entry in group.entries:
+            ident = (entry.key.located.path, entry.key.located.written)
+            if ident not in seen:
+                seen.add(ident)
+                yield group, entry
+
+
+@rule("PCE405", "cert-key-mismatch", "error", "pair",
+      "The private key does not match the certificate, cannot be parsed, or is encrypted on a node.",
+      needs=NEEDS, tags=("correctness", "certificate"))
+def cert_key_mismatch(pair, ctx):
+    """
+    ## What it does
+    Compares the public part of the private key (`web_service_private_key`, or `private_key` /
+    `--key`) with the leaf's public key, and reports a key that cannot be parsed. Outside a git
+    work tree (an audit of a node) an encrypted key is reported: the PCE needs it unencrypted.
+    Inside a work tree an encrypted key is the safe way to keep one, so the match check is skipped
+    with that reason. A key that cannot be found only skips this rule. Key material never appears
+    in any output.
+
+    ## Why it matters
+    With a key that does not belong to its certificate, the PCE's TLS front end cannot complete a
+    handshake: no VEN, browser or API client can connect.
+
+    ## Example
+    Would fail: `web_service_private_key` names a key generated for another certificate.
+
+    Would pass: the key the certificate was issued for.
+
+    ## Fix
+    Install the private key that belongs to the certificate (PEM, unencrypted on the node), or the
+    certificate that belongs to the key.
+
+    ## Options
+    None.
+    """
+    for item in _key_groups(pair):
+        if isinstance(item, Skip):
+            yield item
+            continue
+        group, entry = item
+        key, node = entry.key, entry.node
+        if not key.located.named:
+            yield Skip(f"'{node.rel}' names no web_service_private_key and no 'private_key' "
+                       "(--key) is configured")
+            continue
+        if not key.found:
+            yield Skip(f"the private key of '{node.rel}' was not found; looked in "
+                       f"{_looked(ctx.settings, key.located)}")
+            continue
+        at, info = node.loc(KEY_KEY), key.value
+        if info is None:
+            yield Problem(f"The private key file '{key.rel}' cannot be used: {key.error}.", at)
+            continue
+        key_file = tls.file_location(key, info.line, "The private key file.",
+                                     "-----BEGIN PRIVATE KEY-----")
+        if info.state == "unparseable":
+            yield Problem(f"The private key file '{key.rel}' cannot be parsed: {info.reason}; "
+                          "install the PEM private key that belongs to the certificate.",
+                          at, (key_file,))
+        elif info.state == "encrypted" and ctx.settings.repo_root is None:
+            yield Problem(f"The private key '{key.rel}' is encrypted, and the PCE needs it "
+                          "unencrypted; install it decrypted on the node (mode 0600).",
+                          at, (key_file,))
+        elif info.state == "encrypted":
+            yield Skip(f"the private key '{key.rel}' is encrypted (the safe way to keep it in a "
+                       "repository), so its match with the certificate is not checked")
+        elif info.spki != group.leaf.spki:
+            yield Problem(f"The private key '{key.rel}' ({info.key_type}) does not belong to the "
+                          f"certificate '{group.cert.rel}' ({group.leaf.key_type}); install the "
+                          "key the certificate was issued for.",
+                          at, (key_file, _cert_file(group)))
+
+
+@rule("PCE406", "cert-usage", "error", "pair",
+      "The certificate's extendedKeyUsage lacks serverAuth or clientAuth, or it is a CA.",
+      needs=NEEDS, tags=("correctness", "certificate"))
+def cert_usage(pair, ctx):
+    """
+    ## What it does
+    Reports a leaf with an extendedKeyUsage extension that does not list both serverAuth and
+    clientAuth, and a leaf whose basicConstraints say CA:TRUE. A leaf without extendedKeyUsage is
+    fine.
+
+    ## Why it matters
+    The PCE uses its certificate for both server and client authentication (between the nodes and
+    between the two PCEs): a serverAuth-only certificate breaks replication. A CA certificate as a
+    server certificate is rejected by strict clients.
+
+    ## Example
+    Would fail: a certificate with `extendedKeyUsage = serverAuth`.
+
+    Would pass: a certificate with `extendedKeyUsage = serverAuth, clientAuth`.
+
+    ## Fix
+    Reissue the certificate with `extendedKeyUsage = serverAuth, clientAuth` and `CA:FALSE`.
+
+    ## Options
+    None.
+    """
+    from pcelint.certs import CLIENT_AUTH, SERVER_AUTH
+
+    usable, reasons = tls.all_groups(pair)
+    yield from _skips(reasons)
+    for group in usable:
+        leaf, rel = group.leaf, group.cert.rel
+        at, related = _cert_at(group.first), (_cert_file(group),)
+        if leaf.eku is not None:
+            missing = [n for n, oid in (("serverAuth", SERVER_AUTH), ("clientAuth", CLIENT_AUTH))
+                       if oid not in leaf.eku]
+            if missing:
+                yield Problem(f"The certificate '{rel}' has an extendedKeyUsage without "
+                              f"{' and '.join(repr(m) for m in missing)}; the PCE needs both "
+                              "serverAuth and clientAuth. Reissue it with both.",
+                              at, related, discriminator="eku")
+        if leaf.is_ca:
+            yield Problem(f"The certificate '{rel}' is a CA certificate (basicConstraints "
+                          "CA:TRUE); reissue it as an end-entity certificate (CA:FALSE).",
+                          at, related, discriminator="ca")
+
+
+@rule("PCE407", "cert-chain", "warning", "pair",
+      "The certificate bundle is out of order or does not build to the CA bundle.",
+      needs=NEEDS, tags=("correctness", "certificate"))
+def cert_chain(pair, ctx):
+    """
+    ## What it does
+    Checks that each certificate in the file is issued by the next one (leaf first, then the
+    intermediates, the root optional), and, when the CA bundle (`trusted_ca_bundle`, or
+    `ca_bundle` / `--ca-bundle`) can be found and read, that the chain builds to a root in it at
+    `--now`; the verifier's reason is quoted. Validity of the leaf itself is PCE404's concern, so the
+    chain is judged inside the leaf's validity period. A CA bundle that cannot be found skips the
+    chain check.
+
+    ## Why it matters
+    A VEN that cannot build the chain from what the PCE sends to a CA it trusts refuses to connect;
+    an out-of-order bundle is rejected by some TLS clients.
+
+    ## Example
+    Would fail: `server.pem` holding the leaf, then the root, then the intermediate.
+
+    Would pass: `server.pem` holding the leaf, then the intermediate (then, optionally, the root).
+
+    ## Fix
+    Concatenate the bundle in order (leaf, intermediates from the leaf up) and make sure the CA
+    bundle holds the root that issued the top intermediate.
+
+    ## Options
+    None.
+    """
+    from pcelint.certs import chain_problem, order_problem
+
+    now = _now(ctx.settings)
+    usable, reasons = tls.all_groups(pair)
+    yield from _skips(reasons)
+    for group in usable:
+        bundle, rel, at = group.bundle, group.cert.rel, _cert_at(group.first)
+        wrong = order_problem(bundle)
+        if wrong:
+            cert, issuer = wrong
+            yield Problem(
+                f"The certificate bundle '{rel}' is out of order: certificate {cert.index + 1} "
+                f"(line {cert.line}, '{cert.subject}') is not issued by certificate "
+                f"{issuer.index + 1} (line {issuer.line}, '{issuer.subject}'); put the leaf first, "
+                "then each issuer after the certificate it issued.",
+                at, (_cert_file(group, cert),), discriminator="order")
+        ca, node = group.first.ca, group.first.node
+        if not ca.located.named:
+            yield Skip(f"'{node.rel}' names no trusted_ca_bundle, so the chain is not checked")
+        elif not ca.found:
+            yield Skip(f"the CA bundle of '{node.rel}' was not found (looked in "
+                       f"{_looked(ctx.settings, ca.located)}), so the chain is not checked")
+        elif ca.value is None or ca.value.error:
+            why = ca.error or ca.value.error
+            yield Skip(f"the CA bundle '{ca.rel}' cannot be read ({why}), so the chain is not "
+                       "checked")
+        else:
+            reason = chain_problem(bundle, ca.value, now)
+            if reason:
+                yield Problem(
+                    f"The certificate '{rel}' does not build a chain to the CA bundle "
+                    f"'{ca.rel}': '{reason}'. Add the missing intermediates to '{rel}', or the "
+                    "issuing root to the CA bundle.",
+                    at, (_cert_file(group), tls.file_location(ca, ca.value.certs[0].line,
+                                                              "The CA bundle.")),
+                    discriminator="chain")
+
+
+@rule("PCE408", "cert-weak-crypto", "warning", "pair",
+      "RSA below 2048 bits, a non-RSA key, or an MD5/SHA-1 signature in the chain.",
+      options={"min_rsa_bits": 2048}, needs=NEEDS, tags=("security", "certificate"))
+def cert_weak_crypto(pair, ctx):
+    """
+    ## What it does
+    Reports a leaf whose key is RSA shorter than `min_rsa_bits` (default 2048), a leaf whose key is
+    not RSA (the PCE expects RSA), and any certificate in the file signed with MD5 or SHA-1.
+
+    ## Why it matters
+    Short RSA keys and MD5/SHA-1 signatures are breakable and rejected by current TLS clients; a
+    non-RSA key is not what the PCE supports.
+
+    ## Example
+    Would fail: a certificate with a 1024-bit RSA key.
+
+    Would pass: a certificate with a 2048-bit (or longer) RSA key, signed with SHA-256.
+
+    ## Fix
+    Reissue the certificate with an RSA key of at least 2048 bits and a SHA-256 (or stronger)
+    signature.
+
+    ## Options
+    `min_rsa_bits` (default 2048): the shortest RSA key accepted.
+    """
+    minimum = int(ctx.options.get("min_rsa_bits", 2048))
+    usable, reasons = tls.all_groups(pair)
+    yield from _skips(reasons)
+    for group in usable:
+        leaf, rel = group.leaf, group.cert.rel
+        at, related = _cert_at(group.first), (_cert_file(group),)
+        if leaf.key_type != "RSA":
+            yield Problem(f"The certificate '{rel}' has a {leaf.key_type} key; the PCE expects "
+                          f"RSA. Reissue it with an RSA key of at least {minimum} bits.",
+                          at, related, discriminator="type")
+        elif (leaf.key_bits or 0) < minimum:
+            yield Problem(f"The certificate '{rel}' has a {leaf.key_bits}-bit RSA key; use at "
+                          f"least {minimum} bits and reissue it.", at, related, discriminator="bits")
+        for cert in group.bundle.certs:
+            if (cert.signature_hash or "").lower() in _WEAK_HASHES:
+                which = "the leaf" if cert.index == 0 else f"certificate {cert.index + 1}"
+                yield Problem(f"In '{rel}', {which} ('{cert.subject}') is signed with "
+                              f"{cert.signature_hash.upper()}; reissue it with SHA-256 or stronger.",
+                              at, (_cert_file(group, cert),), discriminator=f"sig{cert.index}")
+
+
+@rule("PCE409", "cert-invalid-san", "warning", "pair",
+      "A subjectAltName dNSName that can match nothing.",
+      needs=NEEDS, tags=("correctness", "certificate"))
+def cert_invalid_san(pair, ctx):
+    """
+    ## What it does
+    Reports each subjectAltName dNSName of the leaf that no host name can match under RFC 9525: a
+    partial wildcard (`f*o.example.com`, `*pce.example.com`), a wildcard outside the left-most label,
+    a wildcard with fewer than two labels after it (`*.com`), a trailing dot, an empty label, or
+    non-ASCII characters.
+
+    ## Why it matters
+    Such an entry looks as if it covered a name but covers none: the certificate is short of a name
+    someone believes it has.
+
+    ## Example
+    Would fail: `DNS:pce*.example.com`.
+
+    Would pass: `DNS:*.example.com`, `DNS:pce-a.example.com`.
+
+    ## Fix
+    Reissue the certificate with exact names, or a wildcard that is the whole left-most label of a
+    name with at least two more labels.
+
+    ## Options
+    None.
+    """
+    usable, reasons = tls.all_groups(pair)
+    yield from _skips(reasons)
+    for group in usable:
+        for value in group.leaf.dns_names:
+            why = san_problem(value)
+            if why:
+                yield Problem(f"The certificate '{group.cert.rel}' has the subjectAltName entry "
+                              f"'{value}', which can match no host name: {why}. Replace it with "
+                              "an exact name or a whole-label wildcard.",
+                              _cert_at(group.first), (_cert_file(group),), discriminator=value)
+
+
+RULES = (cert_unreadable, cert_name_coverage, cert_not_shared, cert_validity, cert_key_mismatch,
+         cert_usage, cert_chain, cert_weak_crypto, cert_invalid_san)
