@@ -54,7 +54,7 @@ def test_new_findings_are_reported_and_gone_entries_counted(repo):
     edit(repo / STANDBY, "pce_fqdn: pce-west.corp.example", "pce_fqdn: pce-east.corp.example")
     code, out, err = run(["check", ".", *SELECT, "--baseline", "baseline.json"], cwd=repo)
     assert code == 1
-    assert "; 1 baseline entry no longer occurs" in err
+    assert "; 1 baseline entry no longer occurs" in out
     code, report = lint(["check", ".", *SELECT, "--baseline", "baseline.json"], cwd=repo)
     assert pins(report) == [(STANDBY, 3, 11, "PCE304")]
     assert report["summary"]["baseline_gone"] == 1
