@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from pcelint.findings import Location, Span
+from pcelint.findings import Span
 
 _COMMENT = re.compile(r"(?:^|(?<=\s))#\s*pcelint\s*:\s*(?P<kind>disable-file|disable)\s*=\s*"
                       r"(?P<rules>[^\s#-][^#]*?)\s*(?:--\s*(?P<reason>.*?))?\s*$")
@@ -106,13 +105,13 @@ def apply_per_file_ignores(result, settings) -> None:
 def apply_suppressions(result, settings) -> None:
     """Mark suppressed findings; PCE005 for each comment that matched nothing that ran."""
     from pcelint.engine import matches
-    from pcelint.registry import all_rules, find_rule
+    from pcelint.registry import all_rules
 
     by_code = {r.code: r for r in all_rules()}
     comments = {path: parse(path, lines) for path, lines in result.sources.items()}
     used: set = set()  # (suppression, token)
     for f in result.findings:
-        rule = by_code.get(f.code) or find_rule(f.code)
+        rule = by_code.get(f.code)
         for s in comments.get(f.location.path, ()):
             if s.target not in (0, f.location.span.line):
                 continue

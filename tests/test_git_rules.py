@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from conftest import FIXTURES, lint, pins, run
-from gitrepo import ACTIVE, APF_LINES, LONE, STANDBY, edit, git, make_repo
+from gitrepo import ACTIVE, APF_LINES, LONE, edit, git, make_repo
 
 
 def skipped(report, code):

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from conftest import copy_fixture, run
-from gitrepo import ACTIVE, STANDBY, edit, make_repo
+from gitrepo import edit, make_repo
 from pcelint.linehash import line_hashes
 from pcelint.registry import all_rules
 from sarif_multitool import need_multitool, validate
