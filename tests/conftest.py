@@ -61,3 +61,28 @@ def copy_fixture(name: str, dest: Path) -> Path:
     target = dest / name
     shutil.copytree(FIXTURES / name, target)
     return target
+
+
+@pytest.fixture
+def nsd(tmp_path_factory):
+    """nsd({zone name: zone file}) -> a running NSD on 127.0.0.1 (`.address` is '127.0.0.1:PORT').
+
+    Skips when NSD is not installed, except in CI (CI=true), where a missing NSD is a failure.
+    """
+    from nsd import Nsd, nsd_binary
+    binary = nsd_binary()
+    if binary is None:
+        message = "NSD is not installed (apt-get install -y nsd); the live DNS tests need it"
+        if IN_CI:
+            pytest.fail(message + "; CI=true, so this is a failure, not a skip")
+        pytest.skip(message)
+    servers = []
+
+    def start(zones: dict):
+        server = Nsd(binary, tmp_path_factory.mktemp("nsd"), zones).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

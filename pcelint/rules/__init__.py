@@ -4,8 +4,8 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import (certificate, cluster, input_rules, node, replication, repository,
-                           suppression)
+from pcelint.rules import (certificate, cluster, dns, input_rules, node, replication, repository,
+                           suppression, wal)
 
 BUILTIN = (
     *input_rules.RULES,
@@ -14,5 +14,7 @@ BUILTIN = (
     *cluster.RULES,
     *replication.RULES,
     *certificate.RULES,
+    *wal.RULES,
+    *dns.RULES,
     *repository.RULES,
 )

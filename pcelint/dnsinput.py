@@ -1,0 +1,95 @@
+"""The "dns" input: answers for the pair's names from zone files, or live with --dns.
+
+Without --dns/--nameserver no network call is made; dnspython is imported only when zone files
+are given or live DNS is asked for.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pcelint.dnsdata import DnsEvidence
+from pcelint.findings import Notification
+from pcelint.model import Pair
+from pcelint.names import fqdn_problem, norm
+
+NO_DNS_DATA = "no DNS data: give --zone-file or --dns"
+NAME_KEYS = (("active", ("active_standby_replication", "active_pce_fqdn")),
+             ("active", ("pce_fqdn",)), ("standby", ("pce_fqdn",)))
+
+
+def pair_names(pair: Pair) -> list:
+    """The valid host names the DNS rules ask about, normalized, in a stable order."""
+    names = []
+    for role, path in NAME_KEYS:
+        pce = pair.active if role == "active" else pair.standby
+        value = pce.first.get(*path)
+        if isinstance(value, str) and value and fqdn_problem(value) is None and norm(value) not in names:
+            names.append(norm(value))
+    return names
+
+
+def _zone_entries(options):
+    """(path, configured origin) per zone file; the origin is the config's `dns.origin`."""
+    origin = getattr(options, "zone_origin", None)
+    for entry in options.zone_files:
+        if isinstance(entry, dict):
+            yield str(entry["path"]), entry.get("origin") or origin
+        else:
+            yield str(getattr(entry, "value", entry)), origin
+
+
+def _zones(pair, settings, cache, notes):
+    from pcelint.zones import ZoneError, load_zone
+    zones = []
+    for path, origin in _zone_entries(pair.options):
+        display = settings.rel(Path(path))
+        try:
+            key = ("zone", path, origin, display, os.stat(path).st_mtime_ns)
+        except OSError:
+            key = None
+        try:
+            if key is None or key not in cache:
+                zone = load_zone(path, display, origin)
+                if key is not None:
+                    cache[key] = zone
+            else:
+                zone = cache[key]
+        except ZoneError as exc:
+            notes.append(Notification("warning", f"{exc} Its records are not used.", "PCE601"))
+            continue
+        zones.append(zone)
+    return zones
+
+
+def _live(names, settings, cache):
+    servers = tuple(settings.nameservers)
+    wanted = [n for n in names if ("dns-live", n, servers, settings.dns_timeout) not in cache]
+    notes = []
+    if wanted:
+        from pcelint.resolve import resolve_names
+        answers, notes = resolve_names(wanted, list(servers), settings.dns_timeout)
+        for name, answer in answers.items():
+            cache[("dns-live", name, servers, settings.dns_timeout)] = answer
+    return {n: cache[("dns-live", n, servers, settings.dns_timeout)] for n in names}, notes
+
+
+def provide_dns(unit, settings, cache) -> list:
+    if not isinstance(unit, Pair):
+        return []
+    names = pair_names(unit)
+    notes: list = []
+    if settings.dns or settings.nameservers:
+        answers, notes = _live(names, settings, cache)
+        unit.evidence["dns"] = DnsEvidence("live", answers)
+    elif unit.options.zone_files:
+        zones = _zones(unit, settings, cache, notes)
+        if not zones:
+            unit.evidence["dns"] = DnsEvidence("zonefile", missing="no zone file given could be read")
+        else:
+            from pcelint.zones import resolve_in_zones
+            unit.evidence["dns"] = DnsEvidence(
+                "zonefile", {n: resolve_in_zones(n, zones) for n in names})
+    else:
+        unit.evidence["dns"] = DnsEvidence("none", missing=NO_DNS_DATA)
+    return notes

@@ -1,0 +1,259 @@
+"""Live DNS evidence: ask authoritative servers directly, follow CNAME chains, keep every TTL.
+
+Only used with --dns or --nameserver. Every query is bounded by the timeout and all names of a run
+are resolved concurrently, so a dead server costs about one timeout per step of a chain. dnspython
+is imported only here, and this module only when live DNS is asked for.
+"""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from dataclasses import dataclass
+
+import dns.asyncquery
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdatatype
+import dns.resolver
+
+from pcelint.dnsdata import Record, Resolution
+
+MAX_CHAIN = 16
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str  # an IP address
+    port: int = 53
+
+    @property
+    def label(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+
+def split_server(text: str) -> tuple[str, int]:
+    """'HOST[:PORT]', '[v6]:PORT' or a bare IPv6 address -> (host, port)."""
+    text = text.strip()
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        return host, int(rest[1:]) if rest.startswith(":") else 53
+    if text.count(":") == 1:
+        host, port = text.split(":")
+        return host, int(port)
+    return text, 53
+
+
+def _absolute(name: str) -> str:
+    return name.lower().rstrip(".") + "."
+
+
+class Live:
+    def __init__(self, servers, timeout: float, recursors=None, ns_port: int = 53):
+        self.explicit = list(servers or [])
+        self.timeout = float(timeout)
+        self.recursors = recursors
+        self.ns_port = ns_port
+        self.errors: dict = {}  # (server label, what went wrong) -> names asked
+        self.zone_servers: dict = {}
+
+    def _fail(self, server: Server, what: str, qname: str):
+        self.errors.setdefault((server.label, what), set()).add(qname)
+
+    async def _one(self, server: Server, qname: str, rdtype: str, recurse: bool):
+        query = dns.message.make_query(qname, rdtype)
+        if not recurse:  # an authoritative server needs no recursion; a resolver does
+            query.flags &= ~dns.flags.RD
+        try:
+            response = await asyncio.wait_for(
+                dns.asyncquery.udp(query, server.host, timeout=self.timeout, port=server.port),
+                self.timeout + 0.5)
+            if response.flags & dns.flags.TC:
+                response = await asyncio.wait_for(
+                    dns.asyncquery.tcp(query, server.host, timeout=self.timeout, port=server.port),
+                    self.timeout + 0.5)
+        except (dns.exception.Timeout, asyncio.TimeoutError):
+            self._fail(server, f"did not answer within {self.timeout:g} s", qname)
+            return None
+        except OSError as exc:
+            self._fail(server, f"could not be reached ({exc.strerror or type(exc).__name__})", qname)
+            return None
+        except dns.exception.DNSException as exc:
+            self._fail(server, f"sent an unusable answer ({type(exc).__name__})", qname)
+            return None
+        rcode = response.rcode()
+        if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+            self._fail(server, f"answered {dns.rcode.to_text(rcode)}", qname)
+            return None
+        return response
+
+    async def ask(self, qname: str, rdtype: str, servers, recurse: bool = False):
+        """Ask every server at once; the first in the given order that answered wins."""
+        results = await asyncio.gather(*(self._one(s, qname, rdtype, recurse) for s in servers))
+        for server, response in zip(servers, results):
+            if response is not None:
+                return server, response
+        return None, None
+
+    async def _recursive(self, qname: str, rdtype: str):
+        servers = self.recursors
+        if servers is None:
+            servers = [Server(h) for h in dns.resolver.Resolver().nameservers if _is_ip(h)]
+            self.recursors = servers
+        return await self.ask(qname, rdtype, servers, recurse=True)
+
+    async def _find_zone(self, name: str) -> str | None:
+        current = dns.name.from_text(name)
+        while True:
+            _, response = await self._recursive(current.to_text(), "SOA")
+            if response is None:
+                return None
+            for rrset in response.answer:
+                if rrset.rdtype == dns.rdatatype.SOA and rrset.name == current:
+                    return current.to_text().lower()
+            cnamed = any(r.rdtype == dns.rdatatype.CNAME for r in response.answer)
+            for rrset in response.authority:
+                if rrset.rdtype == dns.rdatatype.SOA and not cnamed and current.is_subdomain(rrset.name):
+                    return rrset.name.to_text().lower()
+            if current == dns.name.root:
+                return None
+            current = current.parent()
+
+    async def authoritative(self, name: str):
+        """The zone's authoritative servers (SOA, then NS, then their addresses), or a reason."""
+        zone = await self._find_zone(name)
+        if zone is None:
+            return None, f"the zone of '{name}' could not be found"
+        if zone not in self.zone_servers:
+            _, response = await self._recursive(zone, "NS")
+            hosts = [r.target.to_text() for rrset in (response.answer if response else [])
+                     if rrset.rdtype == dns.rdatatype.NS for r in rrset]
+            found = await asyncio.gather(*(self._recursive(h, "A") for h in hosts))
+            servers = []
+            for _, reply in found:
+                for rrset in (reply.answer if reply else []):
+                    if rrset.rdtype == dns.rdatatype.A:
+                        servers += [Server(r.address, self.ns_port) for r in rrset]
+            self.zone_servers[zone] = list(dict.fromkeys(servers))
+        servers = self.zone_servers[zone]
+        if not servers:
+            return None, f"no authoritative name server of zone '{zone}' could be found"
+        return servers, ""
+
+    async def resolve(self, name: str) -> Resolution:
+        asked = current = _absolute(name)
+        chain, seen = [], set()
+        for _ in range(MAX_CHAIN):
+            if current in seen:
+                break
+            seen.add(current)
+            servers, why = (self.explicit, "") if self.explicit else await self.authoritative(current)
+            if not servers:
+                return Resolution(asked, "unknown", chain, reason=why)
+            (server, reply), (_, reply6) = await asyncio.gather(
+                self.ask(current, "A", servers), self.ask(current, "AAAA", servers))
+            if reply is None or reply6 is None:
+                labels = ", ".join(f"'{s.label}'" for s in servers)
+                return Resolution(asked, "unknown", chain, reason=(
+                    f"no name server answered for '{current}' (asked {labels})"))
+            aa = bool(reply.flags & dns.flags.AA)
+            source = f"name server '{server.label}'" + ("" if aa else " (not authoritative)")
+            end = current
+            while True:
+                link = _find(reply, end, "CNAME")
+                if link is None or len(chain) >= MAX_CHAIN:
+                    break
+                target = link[0].target.to_text().lower()
+                chain.append(Record(end, "CNAME", int(link.ttl), (target,), source,
+                                    authoritative=aa))
+                end = target
+            final = []
+            for response, rdtype in ((reply, "A"), (reply6, "AAAA")):
+                rrset = _find(response, end, rdtype)
+                if rrset is not None:
+                    final.append(Record(end, rdtype, int(rrset.ttl),
+                                        tuple(sorted(r.address for r in rrset)), source,
+                                        authoritative=bool(response.flags & dns.flags.AA)))
+            if final:
+                return Resolution(asked, "ok", chain, final)
+            if reply.rcode() == dns.rcode.NXDOMAIN:
+                return Resolution(asked, "nxdomain", chain, reason=(
+                    f"'{end}' does not exist ({source} answered NXDOMAIN)"))
+            if end != current:
+                current = end  # a CNAME target the server did not answer for: ask its own servers
+                continue
+            if not aa and not reply.answer:
+                return Resolution(asked, "unknown", chain, reason=(
+                    f"{source} gave no answer for '{end}' (a referral?); name a server that is "
+                    "authoritative for it"))
+            return Resolution(asked, "nodata", chain, reason=(
+                f"{source} has no A or AAAA record for '{end}'"))
+        return Resolution(asked, "unknown", chain, reason=(
+            f"the CNAME chain from '{asked}' is longer than {MAX_CHAIN} links or loops"))
+
+    def notifications(self):
+        from pcelint.findings import Notification
+        notes = []
+        for (label, what), names in sorted(self.errors.items()):
+            listed = ", ".join(f"'{n}'" for n in sorted(names))
+            notes.append(Notification("warning", (
+                f"The name server '{label}' {what} (queries for {listed}); a DNS rule left with "
+                "no answer is listed as skipped."), "PCE601"))
+        return notes
+
+
+def _find(response, name: str, rdtype: str):
+    wanted = dns.name.from_text(name)
+    kind = dns.rdatatype.from_text(rdtype)
+    for rrset in response.answer:
+        if rrset.rdtype == kind and rrset.name == wanted:
+            return rrset
+    return None
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+async def _server_addresses(specs, timeout):
+    servers, problems = [], []
+    loop = asyncio.get_running_loop()
+    for spec in specs:
+        host, port = split_server(spec)
+        if _is_ip(host):
+            servers.append(Server(host, port))
+            continue
+        try:
+            infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=2), timeout)
+            servers.append(Server(infos[0][4][0], port))
+        except (OSError, asyncio.TimeoutError) as exc:
+            problems.append(f"The name server '{spec}' could not be found ({type(exc).__name__}); "
+                            "it is not asked.")
+    return servers, problems
+
+
+def resolve_names(names, nameservers, timeout: float, recursors=None, ns_port: int = 53):
+    """Resolve every name concurrently -> ({name: Resolution}, [Notification])."""
+    from pcelint.findings import Notification
+
+    async def run():
+        servers, problems = await _server_addresses(nameservers, timeout)
+        if nameservers and not servers:
+            reason = "none of the name servers given could be found"
+            return {n: Resolution(_absolute(n), "unknown", reason=reason) for n in names}, problems, None
+        live = Live(servers, timeout, recursors, ns_port)
+        answers = await asyncio.gather(*(live.resolve(n) for n in names))
+        return dict(zip(names, answers)), problems, live
+
+    answers, problems, live = asyncio.run(run())
+    notes = [Notification("warning", p, "PCE601") for p in problems]
+    if live is not None:
+        notes += live.notifications()
+    return answers, notes

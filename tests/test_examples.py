@@ -1,0 +1,40 @@
+"""The examples a new user runs first: the faulty pair's problems at the right lines, nothing for prod."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import lint, pins
+
+ROOT = Path(__file__).parent.parent
+LAB = "examples/pces/lab/"
+
+EXPECTED = [
+    (LAB + "active/core1.yml", 1, 1, "PCE301"),
+    (LAB + "active/data1.yml", 21, 1, "PCE102"),
+    (LAB + "active/data1.yml", 27, 1, "PCE104"),
+    (LAB + "standby/core0.yml", 9, 11, "PCE402"),
+    (LAB + "standby/core0.yml", 17, 23, "PCE305"),
+    (LAB + "standby/core0.yml", 26, 20, "PCE302"),
+    (LAB + "standby/core0.yml", 26, 20, "PCE303"),
+    (LAB + "standby/core0.yml", 32, 22, "PCE306"),
+    (LAB + "standby/core1.yml", 11, 35, "PCE201"),
+]
+
+
+def test_quick_start_command(monkeypatch):
+    code, report = lint(["check", "examples/", "--now", "2026-11-25T00:00:00Z"], cwd=ROOT)
+    assert (code, pins(report)) == (1, EXPECTED)
+    assert report["summary"]["pairs"] == 2
+
+
+def test_examples_config_adds_wal_and_dns_evidence():
+    code, report = lint(["check", "--now", "2026-11-25T00:00:00Z"], cwd=ROOT / "examples")
+    assert code == 1
+    assert pins(report) == sorted(EXPECTED + [
+        (LAB + "active/core0.yml", 25, 20, "PCE601"),
+        (LAB + "standby/core0.yml", 32, 22, "PCE501"),
+        (LAB + "standby/core0.yml", 32, 22, "PCE502"),
+    ])
+    assert {f["pair"] for f in report["findings"]} == {"lab"}
+    [ttl] = [f for f in report["findings"] if f["code"] == "PCE601"]
+    assert "86400 s" in ttl["message"] and "corp.example.zone:13" in ttl["message"]
