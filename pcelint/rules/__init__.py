@@ -4,8 +4,8 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import (certificate, cluster, dns, input_rules, node, replication, repository,
-                           suppression, wal)
+from pcelint.rules import (certificate, cluster, dns, history, input_rules, node, replication,
+                           repository, suppression, wal)
 
 BUILTIN = (
     *input_rules.RULES,
@@ -13,6 +13,7 @@ BUILTIN = (
     *node.RULES,
     *cluster.RULES,
     *replication.RULES,
+    *history.RULES,
     *certificate.RULES,
     *wal.RULES,
     *dns.RULES,
