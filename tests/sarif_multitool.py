@@ -34,10 +34,12 @@ def find_multitool() -> Path | None:
         if proc.returncode == 0 and proc.stdout.strip():
             roots.append(Path(proc.stdout.strip()) / "@microsoft" / "sarif-multitool")
     name = "Sarif.Multitool.exe" if sys.platform == "win32" else "Sarif.Multitool"
-    for root in roots:
-        native = root / "node_modules" / "@microsoft" / NATIVE.get(sys.platform, "") / name
-        if native.is_file():
-            return native
+    platform = NATIVE.get(sys.platform, "")
+    for root in roots:  # nested under the wrapper, or hoisted beside it
+        for native in (root / "node_modules" / "@microsoft" / platform / name,
+                       root.parent / platform / name):
+            if native.is_file():
+                return native
     return None
 
 
