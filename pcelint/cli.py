@@ -5,7 +5,6 @@ import argparse
 import os
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 from pcelint import __version__
 
