@@ -29,6 +29,7 @@ class Settings:
     jobs: int = 1
     include_suppressed: bool = False
     config_path: Path | None = None
+    baseline: frozenset | None = None  # fingerprints from --baseline FILE
 
     def rel(self, path: Path) -> str:
         # Memoized per process: resolve() is a realpath (an lstat per component), and every file
