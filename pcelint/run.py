@@ -54,6 +54,12 @@ class Sources(dict):
                 self[key] = text.splitlines()
         return super().get(key, default)
 
+    def __missing__(self, key):
+        lines = self.get(key)
+        if lines is None:
+            raise KeyError(key)
+        return lines
+
 
 def execute(units, rules, settings) -> RunResult:
     result = RunResult(rules=rules)
