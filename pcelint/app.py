@@ -64,7 +64,8 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         dns=bool(args.dns or args.nameserver), nameservers=list(args.nameserver),
         dns_timeout=args.dns_timeout, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
-        config_path=config.path, baseline=_baseline(args))
+        config_path=config.path, baseline=_baseline(args),
+        report_format=getattr(args, "format", "text"))
 
 
 def _baseline(args):

@@ -118,6 +118,8 @@ def run_level(result: RunResult, rules, settings) -> None:
 
 def add_line_hashes(result: RunResult, settings) -> None:
     """GitHub's primaryLocationLineHash for each finding's line, from the file as it is on disk."""
+    if settings.report_format != "sarif":
+        return  # only SARIF carries them; reading every cited file again is not free
     from pcelint.linehash import line_hashes
 
     by_path: dict = {}

@@ -29,6 +29,7 @@ class Settings:
     jobs: int = 1
     include_suppressed: bool = False
     config_path: Path | None = None
+    report_format: str = "text"  # what the report will be (SARIF needs line hashes)
     baseline: frozenset | None = None  # fingerprints from --baseline FILE
 
     def rel(self, path: Path) -> str:
