@@ -37,6 +37,7 @@ class NodeTls:
 @dataclass
 class TlsEvidence:
     pces: dict = field(default_factory=dict)  # role -> [NodeTls], in the PCE's file order
+    memo: dict = field(default_factory=dict)  # groupings, computed once for the nine PCE4xx rules
 
 
 def _material(kind, node, pair, settings, cache) -> Material:
@@ -125,6 +126,13 @@ def _group_key(entry: NodeTls):
 
 def groups(pair, role: str) -> tuple[list[Group], list[str]]:
     """The PCE's certificate groups, and skip reasons for node files that name no certificate."""
+    memo = evidence(pair).memo
+    if role not in memo:
+        memo[role] = _groups(pair, role)
+    return memo[role]
+
+
+def _groups(pair, role: str) -> tuple[list[Group], list[str]]:
     out: dict = {}
     unnamed = []
     for entry in evidence(pair).pces.get(role, []):
@@ -149,6 +157,13 @@ def _quoted(items) -> str:
 
 def all_groups(pair):
     """(usable groups of both PCEs, skip reasons): a usable group has a parsed leaf."""
+    memo = evidence(pair).memo
+    if "all" not in memo:
+        memo["all"] = _all_groups(pair)
+    return memo["all"]
+
+
+def _all_groups(pair):
     usable, reasons, broken, unnamed = [], [], [], []
     for role in ("active", "standby"):
         found, _ = groups(pair, role)
