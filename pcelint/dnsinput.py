@@ -62,7 +62,7 @@ def _zones(pair, settings, cache, notes):
     return zones
 
 
-def _live(names, settings, cache):
+def live_answers(names, settings, cache):
     servers = tuple(settings.nameservers)
     wanted = [n for n in names if ("dns-live", n, servers, settings.dns_timeout) not in cache]
     notes = []
@@ -80,7 +80,7 @@ def provide_dns(unit, settings, cache) -> list:
     names = pair_names(unit)
     notes: list = []
     if settings.dns or settings.nameservers:
-        answers, notes = _live(names, settings, cache)
+        answers, notes = live_answers(names, settings, cache)
         unit.evidence["dns"] = DnsEvidence("live", answers)
     elif unit.options.zone_files:
         zones = _zones(unit, settings, cache, notes)

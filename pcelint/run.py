@@ -11,27 +11,28 @@ POOL_MIN_UNITS = 4  # below this a process pool costs more than it saves
 _worker_state: dict = {}
 
 
-def _init_worker(rule_codes, settings):
+def _init_worker(rule_codes, settings, cache):
     from pcelint.registry import all_rules
     by_code = {r.code: r for r in all_rules()}
-    _worker_state.update(rules=tuple(by_code[c] for c in rule_codes), settings=settings, cache={})
+    _worker_state.update(rules=tuple(by_code[c] for c in rule_codes), settings=settings, cache=cache)
 
 
 def _lint_in_worker(spec):
     return lint_unit(spec, _worker_state["rules"], _worker_state["settings"], _worker_state["cache"])
 
 
-def lint_units(units, rules, settings) -> list:
+def lint_units(units, rules, settings, cache=None) -> list:
+    """`cache` seeds each process's input cache (e.g. the run's DNS answers)."""
+    cache = {} if cache is None else cache
     jobs = max(1, min(settings.jobs, len(units)))
     if jobs == 1 or len(units) < POOL_MIN_UNITS:
-        cache: dict = {}
         return [lint_unit(spec, rules, settings, cache) for spec in units]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=([r.code for r in rules], settings)) as pool:
+                             initargs=([r.code for r in rules], settings, cache)) as pool:
         return list(pool.map(_lint_in_worker, units, chunksize=max(1, len(units) // (jobs * 4))))
 
 
@@ -61,10 +62,32 @@ class Sources(dict):
         return lines
 
 
+def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
+    """Live DNS: every pair's names resolved at once, before linting, so a dead server costs one
+    timeout per step of a resolution chain for the whole run, not one per pair."""
+    if not (settings.dns or settings.nameservers) or not any("dns" in r.needs for r in rules):
+        return {}, []
+    from pcelint.dnsinput import live_answers, pair_names
+    from pcelint.engine import load_node_file
+    from pcelint.model import Pair, Pce
+
+    names = []
+    for spec in units:
+        if isinstance(spec, PairSpec):
+            pair = Pair(spec.name, Pce("active", [load_node_file(spec.active[0], settings)]),
+                        Pce("standby", [load_node_file(spec.standby[0], settings)]),
+                        spec.options, spec.folder)
+            names += [n for n in pair_names(pair) if n not in names]
+    cache: dict = {}
+    _, notes = live_answers(names, settings, cache)
+    return cache, notes
+
+
 def execute(units, rules, settings) -> RunResult:
     result = RunResult(rules=rules)
     result.sources = Sources()
-    for spec, unit in zip(units, lint_units(units, rules, settings)):
+    cache, result.notifications = prefetch_dns(units, rules, settings)
+    for spec, unit in zip(units, lint_units(units, rules, settings, cache)):
         result.findings.extend(unit.findings)
         result.skipped.extend(unit.skipped)
         result.notifications.extend(unit.notifications)

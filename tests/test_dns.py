@@ -272,3 +272,36 @@ def test_broken_zone_file_is_a_notification_and_include_is_refused(tmp_path):
     assert [n.level for n in result.notifications] == ["warning", "warning"]
     assert all("cannot be parsed" in n.message for n in result.notifications)
     assert {s.reason for s in result.skipped} == {"no zone file given could be read"}
+
+
+def test_a_runs_queries_go_out_together_so_a_dead_server_costs_one_timeout_not_one_per_pair(tmp_path):
+    """Six pairs, --jobs 1, a server that never answers: each distinct name is asked once, all at
+    once. One timeout per pair would take at least 6 x 2 s; the bound below is a third of that."""
+    import time
+
+    from nodegen import write_pair
+    for n in range(6):
+        write_pair(tmp_path / f"p{n}", names=(f"a{n}.example.com", f"b{n}.example.com"))
+    (tmp_path / ".git").mkdir()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as dead:
+        dead.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{dead.getsockname()[1]}"
+        started = time.monotonic()
+        out = subprocess.run(
+            [sys.executable, "-m", "pcelint", "check", ".", "--select", "PCE6", "--jobs", "1",
+             "--nameserver", address, "--dns-timeout", "2", "--format", "json"],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(REPO)})
+        elapsed = time.monotonic() - started
+        dead.setblocking(False)
+        queries = []
+        while True:
+            try:
+                queries.append(dead.recv(4096))
+            except BlockingIOError:
+                break
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["summary"]["pairs"] == 6
+    assert len(queries) == 2 * 13  # A and AAAA for pce.example.com, a0..a5 and b0..b5, once each
+    assert elapsed < 4 * 2, f"{elapsed:.1f} s: the pairs' queries did not go out together"
