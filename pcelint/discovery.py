@@ -196,8 +196,8 @@ class Discovery:
         if folder not in self._known:
             sides = pair_folder(folder)
             self._known[folder] = sides and PairSpec(
-                self.settings.rel(folder), [p.resolve() for p in sides[0]],
-                [p.resolve() for p in sides[1]], folder, self.options_for(None, None))
+                self.settings.rel(folder), [_canonical(p) for p in sides[0]],
+                [_canonical(p) for p in sides[1]], folder, self.options_for(None, None))
         return self._known[folder]
 
     def _convention_pair(self, folder: Path) -> PairSpec | None:
@@ -210,6 +210,11 @@ class Discovery:
         pairs = sorted(self.pairs.values(), key=lambda s: s.name)
         lone = [self.lone[p] for p in sorted(self.lone)]
         return pairs + lone
+
+
+def _canonical(path: Path) -> Path:
+    """Files listed in a resolved folder are canonical unless they are symlinks themselves."""
+    return path.resolve() if path.is_symlink() else path
 
 
 def _inside(path: Path, folder: Path) -> bool:

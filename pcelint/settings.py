@@ -38,6 +38,10 @@ class Settings:
         text = str(path)
         key = (self.root, text) if text.startswith("/") else (self.root, os.getcwd(), text)
         found = _REL.get(key)
+        if found is None and text.startswith("/") and ".." not in text:
+            root = str(self.root).rstrip("/") + "/"
+            if text.startswith(root):  # already absolute under the root: no realpath needed
+                found = _REL[key] = os.path.normpath(text)[len(root):]
         if found is None:
             resolved = Path(path).resolve()
             try:
