@@ -30,6 +30,18 @@ def rule_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def rules_document() -> str:
+    """docs/rules.md: every rule's documentation, with the anchors SARIF's helpUri points at."""
+    parts = ["# pcelint rules\n\nGenerated from the rules' docstrings by "
+             "`python -c 'from pcelint.docs import rules_document; print(rules_document(), end=\"\")' "
+             "> docs/rules.md`; a test keeps it current.\n\n", rule_table()]
+    for r in all_rules():
+        body = re.sub(r"^## ", "### ", r.doc, flags=re.M)
+        parts.append(f'\n<a id="{r.code.lower()}"></a>\n## {r.code} {r.name} ({r.level})\n\n'
+                     f"{r.summary}\n\n{body}\n")
+    return "".join(parts)
+
+
 def render_rules(fmt: str) -> str:
     rules = all_rules()
     if fmt == "json":

@@ -101,3 +101,11 @@ def test_small_validator_agrees_with_jsonschema(data):
             path += (re.match(r"'(.+)' is a required property", error.message).group(1),)
         theirs.add(path)
     assert ours == theirs
+
+
+def test_rules_document_is_current_and_has_every_sarif_help_anchor():
+    from pcelint.docs import rules_document
+    text = (ROOT / "docs" / "rules.md").read_text()
+    assert text == rules_document(), "regenerate docs/rules.md (see its first line)"
+    for r in RULES:
+        assert f'<a id="{r.code.lower()}"></a>' in text
