@@ -141,7 +141,7 @@ class _Builder:
             raise _Refused("PCE003", f"The tag '{_short(tag)}' is not a standard YAML tag; remove it "
                            "(pcelint builds plain values only).", _span(event.start_mark, event.end_mark))
         span = _span(event.start_mark, event.end_mark)
-        if tag == STR_TAG:
+        if tag == STR_TAG or tag not in SCALAR_TAGS:  # PyYAML resolves a bare '=' to '!!value'
             value = event.value
         elif tag == MERGE_TAG:
             value = _MERGE
@@ -149,9 +149,10 @@ class _Builder:
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
             try:
                 value = self.constructor.yaml_constructors[tag](self.constructor, node)
-            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-                raise _Refused("PCE001", f"The value cannot be read as '{_short(tag)}': "
-                               f"{_reason(exc)}; fix the value or quote it.", span) from None
+            except Exception:  # noqa: BLE001 - PyYAML's constructors raise all kinds on bad input
+                # No exception text: it quotes the value, which may be a secret.
+                raise _Refused("PCE001", f"The value cannot be read as '{_short(tag)}'; fix the value "
+                               "or quote it.", span) from None
         self._emit(value, span, event.anchor, 1, event.end_mark)
 
     def _on_SequenceStartEvent(self, event):

@@ -70,13 +70,13 @@ def _strip_comment(line: str) -> str:
 def _scan(text: str, origin: str):
     """Yield (line number, owner, rdtype) for each record, and the first `$ORIGIN` before any record."""
     current, last_owner, depth = origin, None, 0
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(text.split("\n"), 1):  # dnspython ends lines at '\n' only
         body = _strip_comment(raw)
         opened = depth > 0
         depth += body.count("(") - body.count(")")
-        if opened or not body.strip():
-            continue
         tokens = body.replace("(", " ").replace(")", " ").split()
+        if opened or not tokens:
+            continue
         if not raw[:1].isspace():
             if tokens[0].startswith("$"):
                 if tokens[0].upper() == "$ORIGIN" and len(tokens) > 1:
@@ -124,8 +124,11 @@ def load_zone(path: str, display: str, configured_origin: str | None = None) -> 
                                     filename=display, allow_include=False)
     except dns.exception.DNSException as exc:
         raise ZoneError(f"The zone file '{display}' cannot be parsed: {exc}.") from None
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+        # dnspython raises plain ValueError for some inputs ("add() has non-origin SOA").
+        raise ZoneError(f"The zone file '{display}' cannot be parsed: {exc or type(exc).__name__}.") from None
     zone = Zone(origin, path, display)
-    lines = text.splitlines()
+    lines = text.split("\n")
     first_line = {}
     for number, owner, rdtype in _scan(text, origin):
         first_line.setdefault((owner, rdtype), number)
