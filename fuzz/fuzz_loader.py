@@ -12,14 +12,19 @@ import atheris
 
 with atheris.instrument_imports():
     from pcelint.limits import Limits
-    from pcelint.loader import Loaded, load_yaml
+    from pcelint.loader import LINE_BREAK, Loaded, load_yaml
 
 LIMITS = Limits(max_bytes=64 * 1024, max_aliases=20, max_nodes=2000, max_depth=32)
 
 
 def check_span(span, lines):
+    """The start is a position in the text: a line (the text split at YAML line breaks, so a
+    text ending in a line break has an empty last line) and a column from 1 to one past that
+    line's last character; the end is not before the start."""
     assert span.line >= 1 and span.column >= 1, span
-    assert span.line <= max(1, len(lines) + 1), (span, len(lines))
+    assert span.line <= len(lines), (span, len(lines))
+    assert span.column <= len(lines[span.line - 1]) + 1, span
+    assert (span.end_line, span.end_column) >= (span.line, span.column), span
 
 
 def TestOneInput(data: bytes) -> None:
@@ -31,7 +36,7 @@ def TestOneInput(data: bytes) -> None:
     else:
         assert isinstance(loaded.data, dict)
     text = loaded.text if loaded.text is not None else data.decode("utf-8", "replace")
-    lines = text.split("\n")
+    lines = LINE_BREAK.split(text)
     for problem in loaded.problems:
         check_span(problem.span, lines)
     for key_span, value_span in loaded.spans.values():
