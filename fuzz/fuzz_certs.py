@@ -28,7 +28,7 @@ def TestOneInput(data: bytes) -> None:
     elif mode == 2:
         body = (b"-----BEGIN PRIVATE KEY-----\n" + base64.encodebytes(body)
                 + b"-----END PRIVATE KEY-----\n")
-    bundle = load_bundle(body, {})
+    bundle = load_bundle(body, {}, 10, 1000)
     assert isinstance(bundle, CertBundle)
     assert bundle.error is not None or bundle.certs, "neither certificates nor an error"
     assert bundle.error_line >= 1

@@ -61,8 +61,9 @@ def enabled_rules(all_rules, settings) -> tuple:
 
 
 def read_bytes(path: Path, limit: int) -> bytes | None:
-    with open(path, "rb") as handle:
-        return handle.read(limit + 1)
+    from pcelint.safeio import read_regular
+
+    return read_regular(path, limit)
 
 
 def load_node_file(path: Path, settings, role=None) -> NodeFile:

@@ -106,10 +106,16 @@ def zone_origin(text: str, path: str, configured: str | None = None) -> str:
     return origin_from_file_name(path)
 
 
-def load_zone(path: str, display: str, configured_origin: str | None = None) -> Zone:
-    """Parse one zone file; keep every CNAME, A and AAAA set with the line it was written on."""
+def load_zone(path: str, display: str, configured_origin: str | None = None,
+              limit: int | None = None) -> Zone:
+    """Parse one zone file; keep every CNAME, A and AAAA set with the line it was written on.
+    A file larger than `limit` bytes (the 'max_zone_bytes' limit) is refused unread."""
+    from pcelint.safeio import read_regular
     try:
-        raw = Path(path).read_bytes()
+        raw = read_regular(path, limit if limit is not None else 1 << 62)
+        if limit is not None and len(raw) > limit:
+            raise ZoneError(f"The zone file '{display}' is larger than {limit} bytes (the "
+                            "'max_zone_bytes' limit).")
         text = raw.decode("utf-8")
     except OSError as exc:
         raise ZoneError(f"The zone file '{display}' cannot be read: {exc.strerror or exc}.") from None
