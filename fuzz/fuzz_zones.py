@@ -25,7 +25,8 @@ def TestOneInput(data: bytes) -> None:
     with open(PATH, "wb") as handle:
         handle.write(data)
     try:
-        zone = load_zone(PATH, "fuzz.zone", "example.com" if data[:1] == b"x" else None)
+        zone = load_zone(PATH, "fuzz.zone", "example.com" if data[:1] == b"x" else None,
+                         64 * 1024, 100)
     except ZoneError as exc:
         assert str(exc).startswith("The zone file 'fuzz.zone'"), str(exc)
         return

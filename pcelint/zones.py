@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pcelint.dnsdata import Record, Resolution
 
+_GENERATE = re.compile(r"^\$GENERATE[ \t]+(\d+)-(\d+)(?:/(\d+))?", re.I | re.M)
 _TTL = re.compile(r"^(\d+[smhdw]?)+$", re.I)
 _CLASSES = {"IN", "CH", "HS", "CS", "ANY"}
 _WANTED = ("CNAME", "A", "AAAA")
@@ -106,8 +107,18 @@ def zone_origin(text: str, path: str, configured: str | None = None) -> str:
     return origin_from_file_name(path)
 
 
+def generated_records(text: str) -> int:
+    """How many records the file's `$GENERATE` lines create (dnspython builds each one)."""
+    total = 0
+    for match in _GENERATE.finditer(text):
+        start, stop, step = int(match[1]), int(match[2]), int(match[3] or 1)
+        if stop >= start and step > 0:
+            total += (stop - start) // step + 1
+    return total
+
+
 def load_zone(path: str, display: str, configured_origin: str | None = None,
-              limit: int | None = None) -> Zone:
+              limit: int | None = None, max_generated: int | None = None) -> Zone:
     """Parse one zone file; keep every CNAME, A and AAAA set with the line it was written on.
     A file larger than `limit` bytes (the 'max_zone_bytes' limit) is refused unread."""
     from pcelint.safeio import read_regular
@@ -121,6 +132,9 @@ def load_zone(path: str, display: str, configured_origin: str | None = None,
         raise ZoneError(f"The zone file '{display}' cannot be read: {exc.strerror or exc}.") from None
     except UnicodeDecodeError as exc:
         raise ZoneError(f"The zone file '{display}' is not UTF-8 (byte {exc.start}).") from None
+    if max_generated is not None and generated_records(text) > max_generated:
+        raise ZoneError(f"The zone file '{display}' generates {generated_records(text)} records with "
+                        f"$GENERATE, more than {max_generated} (the 'max_zone_generate' limit).")
     origin = zone_origin(text, path, configured_origin)
     import dns.exception
     import dns.rdatatype

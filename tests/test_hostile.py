@@ -316,3 +316,17 @@ def test_zone_reader_fuzz_regressions(tmp_path, text):
         assert isinstance(load_zone(str(zone), "z.zone"), Zone)
     except ZoneError as exc:
         assert str(exc).startswith("The zone file 'z.zone' cannot be parsed")
+
+
+def test_zone_generate_bomb_is_a_notification(tmp_path):
+    """Found by fuzz/fuzz_zones.py: `$GENERATE 1-4000000000` made dnspython build records for
+    minutes. Beyond 'max_zone_generate' (default 10,000) the zone file is refused unread."""
+    write_pair(tmp_path, {})
+    (tmp_path / "corp.zone").write_text("$ORIGIN example.com.\n@ 300 IN SOA ns1 h 1 2 3 4 5\n"
+                                        "$GENERATE 1-4000000000 host$ 300 IN A 192.0.2.1\n")
+    code, report, _ = cli("check", "pces/prod", "--format", "json", "--select", "PCE6",
+                          "--zone-file", "corp.zone", cwd=tmp_path)
+    assert code == 0 and report["findings"] == []
+    assert [n["message"] for n in report["notifications"]] == [
+        "The zone file 'corp.zone' generates 4000000000 records with $GENERATE, more than 10000 "
+        "(the 'max_zone_generate' limit). Its records are not used."]
