@@ -98,17 +98,29 @@ class _Runner:
 
     def run(self, rule, subject, role=None):
         ctx = Ctx({**rule.options, **self.settings.rule_options.get(rule.code, {})}, self.settings)
+        items = []  # a rule that crashes midway leaves no partial findings
         try:
             for item in rule.check(subject, ctx) or ():
+                items.append(item)
+        except Skipped as skipped:
+            items.append(Skip(skipped.reason))
+        except Exception as exc:  # a crashing rule must not take the run down
+            self.crashed(rule, exc)
+            return
+        kept = len(self.result.findings)
+        try:
+            for item in items:
                 if isinstance(item, Skip):
                     self.skip(rule, item.reason)
                 else:
                     self.stamp(rule, item, role)
-        except Skipped as skipped:
-            self.skip(rule, skipped.reason)
-        except Exception as exc:  # a crashing rule must not take the run down
-            self.result.crashed = True
-            self.result.notifications.append(Notification("error", _crash_message(rule, exc), rule.code))
+        except Exception as exc:  # e.g. a plugin rule that yields something other than a Problem
+            del self.result.findings[kept:]
+            self.crashed(rule, exc)
+
+    def crashed(self, rule, exc):
+        self.result.crashed = True
+        self.result.notifications.append(Notification("error", _crash_message(rule, exc), rule.code))
 
     def skip(self, rule, reason):
         key = (rule.code, reason)
