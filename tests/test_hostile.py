@@ -330,3 +330,17 @@ def test_zone_generate_bomb_is_a_notification(tmp_path):
     assert [n["message"] for n in report["notifications"]] == [
         "The zone file 'corp.zone' generates 4000000000 records with $GENERATE, more than 10000 "
         "(the 'max_zone_generate' limit). Its records are not used."]
+
+
+def test_every_limit_is_in_the_schema_and_documented():
+    from dataclasses import fields
+
+    from pcelint.limits import Limits
+
+    schema = json.loads((ROOT / "schemas" / "pcelint-config.schema.json").read_text())
+    in_schema = set(schema["properties"]["limits"]["properties"])
+    doc = (ROOT / "docs" / "limits.md").read_text()
+    for f in fields(Limits):
+        assert f.name in in_schema, f.name
+        assert f"| `{f.name}` | {f.default} |" in doc or f"| `{f.name}` | {f.default} (" in doc, f.name
+    assert in_schema == {f.name for f in fields(Limits)}
