@@ -64,7 +64,18 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         dns=bool(args.dns or args.nameserver), nameservers=list(args.nameserver),
         dns_timeout=args.dns_timeout, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
-        config_path=config.path)
+        config_path=config.path, baseline=_baseline(args))
+
+
+def _baseline(args):
+    from pcelint.baseline import BaselineError, read
+
+    if not args.baseline or args.command == "baseline":
+        return None
+    try:
+        return read(Path(args.baseline))
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _disk(text):
@@ -168,6 +179,13 @@ def lint(args) -> int:
 
 def emit(result, args, settings) -> int:
     from pcelint.reporters import render, summary_line
+
+    if args.command == "baseline":
+        from pcelint.baseline import render as render_baseline
+        write_atomically(Path(args.output), render_baseline(result))
+        print(summary_line(result), file=sys.stderr)
+        print(f"pcelint: wrote the baseline '{args.output}'.", file=sys.stderr)
+        return 2 if result.crashed else 0
 
     color = args.color == "always" or (args.color == "auto" and not os.environ.get("NO_COLOR")
                                        and args.output is None and sys.stdout.isatty())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -120,12 +120,23 @@ def load_bundle(data: bytes, cache: dict, max_certs: int | None = None,
     if key not in parsed:
         with warnings.catch_warnings():  # e.g. "serial number not positive": not our report
             warnings.simplefilter("ignore")
-            parsed[key] = _parse_bundle(data, sha, max_certs, max_san_entries)
+            global _known_certs
+            _known_certs = cache.setdefault("certs.blocks", {})
+            try:
+                parsed[key] = _parse_bundle(data, sha, max_certs, max_san_entries)
+            finally:
+                _known_certs = None
     return parsed[key]
+
+
+_known_certs: dict | None = None  # the run cache's PEM text -> CertInfo, while load_bundle runs
 
 
 def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
                   max_san_entries: int | None = None) -> CertBundle:
+    """Each PEM certificate is parsed once per text (`_known_certs`): bundles differ per pair
+    (their leaves do) but mostly end in the same intermediates and root."""
+    known_certs = _known_certs
     bundle = CertBundle(sha)
     if not data.strip():
         bundle.error = "the file is empty"
@@ -155,6 +166,11 @@ def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
         return bundle
     for match in certs:
         line = _line_of(data, match.start())
+        block = match.group(0)
+        known = known_certs.get(block) if known_certs is not None else None
+        if known is not None:
+            bundle.certs.append(replace(known, index=len(bundle.certs), line=line))
+            continue
         if b"-----END " not in match.group(0):
             bundle.error, bundle.error_line = (
                 f"the PEM block at line {line} has no END line (the file is truncated)", line)
@@ -167,6 +183,8 @@ def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
             return bundle
         if _add(bundle, cert, line, max_san_entries).error:
             return bundle
+        if known_certs is not None:
+            known_certs[block] = bundle.certs[-1]
     return bundle
 
 

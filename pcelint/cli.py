@@ -5,7 +5,6 @@ import argparse
 import os
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 from pcelint import __version__
 
@@ -78,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     pair.add_argument("--active", nargs="+", required=True, metavar="PATH")
     pair.add_argument("--standby", nargs="+", required=True, metavar="PATH")
     _common(pair)
+    baseline = sub.add_parser("baseline", help="record today's findings (by fingerprint)")
+    baseline.add_argument("paths", nargs="*", metavar="PATH")
+    _common(baseline)
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     explain = sub.add_parser("explain", help="a rule's full documentation")
@@ -103,6 +105,8 @@ def main(argv=None) -> int:
             from pcelint.docs import explain
             sys.stdout.write(explain(args.rule))
             return 0
+        if args.command == "baseline" and not args.output:
+            raise UsageError("baseline needs --output FILE (where to write the baseline).")
         from pcelint.app import lint
         return lint(args)
     except (UsageError, DiscoveryError, ConfigError) as exc:

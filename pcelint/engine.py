@@ -31,7 +31,8 @@ class UnitResult:
     findings: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     notifications: list = field(default_factory=list)
-    sources: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)  # report path -> lines, of the files sent back
+    unread: dict = field(default_factory=dict)  # report path -> path, of files whose lines were not
     files: list = field(default_factory=list)  # report paths linted
     crashed: bool = False
 
@@ -194,7 +195,21 @@ def lint_unit(spec, rules, settings, cache=None) -> UnitResult:
                 runner.skip(r, reason)
             else:
                 runner.run(r, unit)
-    for node in files:
-        if node.loaded.text is not None:
-            result.sources[node.rel] = node.lines
+    keep_sources(result, files)
     return result
+
+
+def keep_sources(result: UnitResult, files) -> None:
+    """Send back the lines of the files a finding cites or that hold a `pcelint` comment; the
+    others are re-read only if a report asks for them (a fleet is mostly clean files, and every
+    line costs pickling out of a worker and memory in the parent)."""
+    cited = {f.location.path for f in result.findings}
+    cited.update(r.path for f in result.findings for r in f.related)
+    for node in files:
+        text = node.loaded.text
+        if text is None:
+            continue
+        if node.rel in cited or "pcelint" in text:
+            result.sources[node.rel] = text.splitlines()
+        else:
+            result.unread[node.rel] = str(node.path)

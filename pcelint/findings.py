@@ -106,3 +106,4 @@ class RunResult:
     crashed: bool = False
     exit_code: int = 0
     rules: tuple = ()  # the enabled Rule objects, for SARIF metadata
+    line_hashes: dict = field(default_factory=dict)  # (path, line) -> GitHub primaryLocationLineHash

@@ -18,8 +18,9 @@ def prepare(unit, needs, settings, cache) -> list:
     return notes
 
 
-from pcelint import certinput  # noqa: E402 - providers register after PROVIDERS exists
+from pcelint import certinput, gitio  # noqa: E402 - providers register after PROVIDERS exists
 from pcelint.dnsinput import provide_dns  # noqa: E402 (imports dnspython lazily)
 
 PROVIDERS[certinput.NEED] = certinput.provide
 PROVIDERS["dns"] = provide_dns
+PROVIDERS["git_base"] = gitio.provide_base

@@ -94,6 +94,9 @@ def decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
         )
 
 
+_RESOLVED: dict = {}  # (plain scalar, implicit) -> tag: keys and common values repeat across files
+
+
 class _Frame:
     __slots__ = ("kind", "value", "path", "start", "flow", "anchor", "size", "key", "key_span",
                  "has_key", "last_end", "merges", "explicit", "ignore")
@@ -133,14 +136,28 @@ class _Builder:
     # -- events ------------------------------------------------------------------------------
     def run(self, text: str) -> None:
         parser = Loader(text)
+        handlers = {
+            yaml.ScalarEvent: self._on_ScalarEvent, yaml.AliasEvent: self._on_AliasEvent,
+            yaml.MappingStartEvent: self._open_map, yaml.SequenceStartEvent: self._open_seq,
+            yaml.MappingEndEvent: self._close, yaml.SequenceEndEvent: self._close,
+            yaml.DocumentStartEvent: self._on_DocumentStartEvent,
+        }
+        get_event = parser.get_event  # None after StreamEndEvent (libyaml and pure Python alike)
         try:
-            while parser.check_event():
-                event = parser.get_event()
-                handler = getattr(self, "_on_" + type(event).__name__, None)
-                if handler:
+            event = get_event()
+            while event is not None:
+                handler = handlers.get(type(event))
+                if handler is not None:
                     handler(event)
+                event = get_event()
         finally:
             parser.dispose()
+
+    def _open_map(self, event):
+        self._open("map", event)
+
+    def _open_seq(self, event):
+        self._open("seq", event)
 
     def _on_DocumentStartEvent(self, event):
         self.documents += 1
@@ -151,8 +168,15 @@ class _Builder:
     def _on_ScalarEvent(self, event):
         self._count(event, 1)
         tag = event.tag
-        if tag is None or tag == "!":
-            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit) if tag is None else STR_TAG
+        if tag is None:
+            key = (event.value, event.implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+                if len(_RESOLVED) < 8192:
+                    _RESOLVED[key] = tag
+        elif tag == "!":
+            tag = STR_TAG
         elif tag not in SCALAR_TAGS:
             raise _Refused("PCE003", f"The tag '{_short(tag)}' is not a standard YAML tag; remove it "
                            "(pcelint builds plain values only).", _span(event.start_mark, event.end_mark))

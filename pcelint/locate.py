@@ -9,7 +9,9 @@ Pure path logic: nothing is read here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 # kind -> (node-file key, PairOptions attribute, config key / flag, for messages)
@@ -25,8 +27,12 @@ class Located:
     kind: str  # "cert", "key" or "ca"
     written: str | None  # the node file's value, when it is a string
     path: Path | None  # the file found, or None
-    looked: list[Path] = field(default_factory=list)  # every candidate, in order
+    looked_text: tuple = ()  # every candidate, in order (strings: most runs never read them)
     override: bool = False  # the path came from the config or a flag
+
+    @property
+    def looked(self) -> list[Path]:
+        return [Path(p) for p in self.looked_text]
 
     @property
     def named(self) -> bool:
@@ -35,25 +41,33 @@ class Located:
 
 
 def candidates(written: str | None, node_path: Path, folder: Path) -> list[Path]:
-    out: list[Path] = []
+    return [Path(p) for p in _candidates(written, node_path, folder)]
+
+
+def _candidates(written: str | None, node_path, folder) -> tuple:
+    # Built from strings (pathlib joins and comparisons cost more than the stat calls do).
+    out: list[str] = []
     if written:
-        base = PurePosixPath(written.replace("\\", "/")).name
+        base = _base_name(written)
         if base and base not in (".", ".."):
-            for where in (node_path.parent, folder, folder / "certs", folder / "tls"):
-                out.append(where / base)
+            folder_text = str(folder)
+            for where in (os.path.dirname(str(node_path)), folder_text,
+                          os.path.join(folder_text, "certs"), os.path.join(folder_text, "tls")):
+                out.append(os.path.join(where, base))
         if written.startswith("/"):
-            out.append(Path(written))
-    unique: list[Path] = []
-    for path in out:
-        if path not in unique:
-            unique.append(path)
-    return unique
+            out.append(str(Path(written)))
+    return tuple(dict.fromkeys(out))
 
 
-def _is_file(path: Path) -> bool:
+@lru_cache(maxsize=1024)
+def _base_name(written: str) -> str:
+    return PurePosixPath(written.replace("\\", "/")).name
+
+
+def _is_file(path) -> bool:
     try:
-        return path.is_file()
-    except OSError:  # permission denied on a parent folder, a name too long, ...
+        return os.path.isfile(path)
+    except (OSError, ValueError):  # permission denied on a parent folder, a NUL in the name, ...
         return False
 
 
@@ -64,7 +78,7 @@ def locate(kind: str, node, pair) -> Located:
     override = getattr(pair.options, option, None)
     if override:
         path = Path(override)
-        return Located(kind, written, path if _is_file(path) else None, [path], True)
-    looked = candidates(written, node.path, Path(pair.folder))
+        return Located(kind, written, path if _is_file(path) else None, (str(path),), True)
+    looked = _candidates(written, node.path, pair.folder)
     found = next((p for p in looked if _is_file(p)), None)
-    return Located(kind, written, found, looked)
+    return Located(kind, written, None if found is None else Path(found), looked)

@@ -1,6 +1,7 @@
 """Run settings resolved from the command line and the config file (picklable, no globals)."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,9 +29,22 @@ class Settings:
     jobs: int = 1
     include_suppressed: bool = False
     config_path: Path | None = None
+    baseline: frozenset | None = None  # fingerprints from --baseline FILE
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.resolve().as_posix()
+        # Memoized per process: resolve() is a realpath (an lstat per component), and every file
+        # of a pair is asked for several times (node files, certificates, findings).
+        text = str(path)
+        key = (self.root, text) if text.startswith("/") else (self.root, os.getcwd(), text)
+        found = _REL.get(key)
+        if found is None:
+            resolved = Path(path).resolve()
+            try:
+                found = resolved.relative_to(self.root).as_posix()
+            except ValueError:
+                found = resolved.as_posix()
+            _REL[key] = found
+        return found
+
+
+_REL: dict = {}  # (root, path as given) -> report path; one run per process, paths do not move

@@ -16,14 +16,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI") == "true"
 
 
+def unavailable(message: str):
+    """A real tool a test needs is missing: skip on a laptop, fail when CI=true (never vacuous)."""
+    pytest.fail(message + "; CI=true, so this is a failure") if IN_CI else pytest.skip(message + " (fails when CI=true)")
+
+
 def need_tool(name: str, why: str) -> str:
-    """The tool's path; skips on a laptop, fails in CI (CI=true) so CI never passes vacuously."""
+    """The tool's path, or unavailable()."""
     path = shutil.which(name)
     if path is None:
-        message = f"'{name}' is not installed ({why})"
-        if IN_CI:
-            pytest.fail(message + "; CI=true, so this is a failure, not a skip")
-        pytest.skip(message)
+        unavailable(f"'{name}' is not installed ({why})")
     return path
 
 
@@ -72,10 +74,7 @@ def nsd(tmp_path_factory):
     from nsd import Nsd, nsd_binary
     binary = nsd_binary()
     if binary is None:
-        message = "NSD is not installed (apt-get install -y nsd); the live DNS tests need it"
-        if IN_CI:
-            pytest.fail(message + "; CI=true, so this is a failure, not a skip")
-        pytest.skip(message)
+        unavailable("NSD is not installed (apt-get install -y nsd); the live DNS tests need it")
     servers = []
 
     def start(zones: dict):

@@ -459,7 +459,7 @@ def test_cli_broken_certificate_is_a_finding_never_a_traceback(tmp_path, monkeyp
 
 
 def test_cli_pair_with_cert_key_and_extra_name_flags(tmp_path, monkeypatch, capsys):
-    spec = write_pair(tmp_path, {})
+    write_pair(tmp_path, {})
     files = good_files()
     (tmp_path / "audit").mkdir()
     for name, data in files.items():

@@ -12,7 +12,6 @@ import pytest
 import pcelint.registry
 from conftest import FIXTURES, copy_fixture, lint, pins, run
 from pcelint import __version__
-from pcelint.findings import Problem
 from pcelint.rule import rule
 
 MULTI = sorted([

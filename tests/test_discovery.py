@@ -79,7 +79,7 @@ def test_symlink_loop_does_not_trap_the_walk(tmp_path):
 
 
 def test_outside_a_work_tree_paths_are_relative_to_the_current_folder(tmp_path):
-    repo = copy_fixture("repo-convention", tmp_path)
+    copy_fixture("repo-convention", tmp_path)
     _, report = lint(["check", "repo-convention/pces/lab"], cwd=tmp_path)
     assert pins(report) == [("repo-convention/" + LAB_302[0],) + LAB_302[1:]]
     assert report["findings"][0]["pair"] == "repo-convention/pces/lab"

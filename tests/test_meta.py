@@ -2,7 +2,6 @@
 rule table and the schema validator are current."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 

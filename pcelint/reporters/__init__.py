@@ -25,7 +25,8 @@ def summary_line(result) -> str:
             f"{plural(c['note'], 'note')} ({c['suppressed']} suppressed) in "
             f"{plural(result.pairs, 'pair')}, {plural(result.files, 'file')}")
     if result.baseline_gone:
-        text += f"; {plural(result.baseline_gone, 'baseline entry')} no longer occur"
+        gone = result.baseline_gone
+        text += (f"; {gone} baseline {'entry no longer occurs' if gone == 1 else 'entries no longer occur'}")
     if result.skipped:
         text += f"; {plural(len(result.skipped), 'rule')} skipped"
     return text + "."

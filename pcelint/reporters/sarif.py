@@ -9,6 +9,8 @@ from pcelint.reporters import visible
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/pcelint/pcelint"
+SRCROOT = "%SRCROOT%"
+_SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "note": "2.0"}
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 
 
@@ -17,9 +19,28 @@ def _region(span) -> dict:
             "endColumn": span.end_column}
 
 
+def _artifact(path: str) -> dict:
+    if path.startswith("/"):  # a file outside the run's root (a one-off audit): a file URI
+        return {"uri": "file://" + quote(path)}
+    return {"uri": quote(path), "uriBaseId": SRCROOT}
+
+
 def _physical(loc) -> dict:
-    return {"artifactLocation": {"uri": quote(loc.path), "uriBaseId": "%SRCROOT%"},
-            "region": _region(loc.span)}
+    return {"artifactLocation": _artifact(loc.path), "region": _region(loc.span)}
+
+
+def _link_text(text: str) -> str:
+    """Text inside a SARIF message link: brackets escaped (SARIF 3.11.6)."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _clip(text: str, limit: int = 1024) -> str:
+    """At most `limit` characters, cut after the last whole sentence that fits."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(". ", 0, limit - 1)
+    return text[:cut + 1] if cut > 0 else text[:limit - 1].rstrip() + "…"
 
 
 def rule_descriptor(rule) -> dict:
@@ -29,14 +50,41 @@ def rule_descriptor(rule) -> dict:
         "id": rule.code,
         "name": rule.pascal_name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.section("What it does")[:1024] or rule.summary},
+        "fullDescription": {"text": _clip(rule.section("What it does") or rule.summary)},
         "help": {"text": plain_doc(rule), "markdown": markdown_doc(rule)},
         "helpUri": f"{INFO_URI}/blob/main/docs/rules.md#{rule.code.lower()}",
         "defaultConfiguration": {"level": _LEVEL[rule.level]},
-        "properties": {"tags": ["pcelint", *rule.tags], "precision": "very-high",
-                       "problem.severity": {"error": "error", "warning": "warning",
-                                            "note": "recommendation"}[rule.level]},
+        "properties": _rule_properties(rule),
     }
+
+
+def _rule_properties(rule) -> dict:
+    props = {"tags": ["pcelint", *rule.tags], "precision": "very-high",
+             "problem.severity": {"error": "error", "warning": "warning",
+                                  "note": "recommendation"}[rule.level]}
+    if "security" in rule.tags:
+        props["security-severity"] = _SECURITY_SEVERITY[rule.level]
+    return props
+
+
+def _notifications(result, index) -> list:
+    out = []
+    for n in result.notifications:
+        item = {"level": _LEVEL.get(n.level, "warning"), "message": {"text": n.message}}
+        if n.code:
+            item["associatedRule"] = _rule_ref(n.code, index)
+        out.append(item)
+    for s in result.skipped:
+        where = f" for the pair '{s.pair}'" if s.pair else ""
+        item = {"level": "note",
+                "message": {"text": f"Rule {s.code} was skipped{where}: {s.reason.rstrip('.')}."},
+                "associatedRule": _rule_ref(s.code, index)}
+        out.append(item)
+    return out
+
+
+def _rule_ref(code, index) -> dict:
+    return {"id": code, **({"index": index[code]} if code in index else {})}
 
 
 def render(result, settings) -> str:
@@ -49,18 +97,24 @@ def render(result, settings) -> str:
                    for i, r in enumerate(f.related)]
         text = f.message
         if related:
-            text += " See " + ", ".join(f"[{r.path}:{r.span.line}]({i + 1})"
+            text += " See " + ", ".join(f"[{_link_text(r.path)}:{r.span.line}]({i + 1})"
                                         for i, r in enumerate(f.related)) + "."
+        fingerprints = {"pcelintFingerprint/v1": f.fingerprint}
+        line_hash = result.line_hashes.get((f.location.path, f.location.span.line))
+        if line_hash:
+            fingerprints["primaryLocationLineHash"] = line_hash
         item = {"ruleId": f.code, "level": _LEVEL[f.level], "message": {"text": text},
                 "locations": [{"physicalLocation": _physical(f.location)}],
-                "partialFingerprints": {"pcelintFingerprint/v1": f.fingerprint}}
+                "partialFingerprints": fingerprints}
         if f.code in index:
             item["ruleIndex"] = index[f.code]
         if related:
             item["relatedLocations"] = related
         if f.suppressed:
-            item["suppressions"] = [{"kind": "inSource",
-                                     "justification": f.suppression_reason or ""}]
+            suppression = {"kind": "inSource", "status": "accepted"}
+            if f.suppression_reason:
+                suppression["justification"] = f.suppression_reason
+            item["suppressions"] = [suppression]
         results.append(item)
     run = {
         "tool": {"driver": {"name": "pcelint", "version": __version__,
@@ -71,10 +125,7 @@ def render(result, settings) -> str:
         "results": results,
         "invocations": [{
             "executionSuccessful": not result.crashed,
-            "toolExecutionNotifications": [
-                {"level": _LEVEL.get(n.level, "warning"), "message": {"text": n.message},
-                 **({"descriptor": {"id": n.code}} if n.code else {})}
-                for n in result.notifications]}],
+            "toolExecutionNotifications": _notifications(result, index)}],
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2,
                       ensure_ascii=False) + "\n"

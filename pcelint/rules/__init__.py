@@ -4,14 +4,18 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import certificate, cluster, dns, input_rules, node, replication, wal
+from pcelint.rules import (certificate, cluster, dns, history, input_rules, node, replication,
+                           repository, suppression, wal)
 
 BUILTIN = (
     *input_rules.RULES,
+    *suppression.RULES,
     *node.RULES,
     *cluster.RULES,
     *replication.RULES,
+    *history.RULES,
     *certificate.RULES,
     *wal.RULES,
     *dns.RULES,
+    *repository.RULES,
 )

@@ -1,0 +1,57 @@
+"""Baselines: today's findings recorded by their line-independent fingerprint.
+
+`pcelint baseline --output FILE` writes one; `pcelint check --baseline FILE` reports only findings
+whose fingerprint is not in it and counts the entries that no longer occur.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pcelint import __version__
+
+VERSION = 1
+
+
+class BaselineError(Exception):
+    """Exit 2: the file is missing or is not a pcelint baseline."""
+
+
+def read(path: Path) -> frozenset:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"cannot read the baseline '{path}': {exc.strerror}.") from None
+    except ValueError as exc:
+        raise BaselineError(f"the baseline '{path}' is not JSON: {exc}.") from None
+    if not isinstance(doc, dict) or doc.get("version") != VERSION or \
+            not isinstance(doc.get("findings"), list):
+        raise BaselineError(f"'{path}' is not a pcelint baseline (version {VERSION}); write one "
+                            "with 'pcelint baseline --output FILE'.")
+    try:
+        return frozenset(str(entry["fingerprint"]) for entry in doc["findings"])
+    except (TypeError, KeyError):
+        raise BaselineError(f"the baseline '{path}' has an entry without a 'fingerprint'.") from None
+
+
+def render(result) -> str:
+    """The baseline of a run: its unsuppressed findings (code, path and message are for people)."""
+    entries, seen = [], set()
+    for f in result.findings:
+        if f.suppressed or f.fingerprint in seen:
+            continue
+        seen.add(f.fingerprint)
+        entries.append({"fingerprint": f.fingerprint, "code": f.code, "path": f.location.path,
+                        "pair": f.pair, "message": f.message})
+    doc = {"version": VERSION, "tool": {"name": "pcelint", "version": __version__},
+           "findings": entries}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def apply_baseline(result, settings) -> None:
+    known = settings.baseline
+    if known is None:
+        return
+    present = {f.fingerprint for f in result.findings}
+    result.findings = [f for f in result.findings if f.fingerprint not in known]
+    result.baseline_gone = len(known - present)

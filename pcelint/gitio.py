@@ -1,0 +1,163 @@
+"""Reading from git for the git-aware rules (PCE307, PCE701): base revisions and tracked keys.
+
+One `git` process per unit (`cat-file --batch`) or per run (`grep --cached`), never one per file.
+Git failing or missing is never a crash: the rules that needed it are skipped with the reason.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pcelint.findings import Span
+from pcelint.loader import load_yaml
+
+GIT_TIMEOUT = 60
+
+
+def _git(repo: Path, *args, data: bytes | None = None) -> subprocess.CompletedProcess | None:
+    try:
+        return subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True,
+                              timeout=GIT_TIMEOUT)
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def cat_file_batch(repo: Path, objects: list[str]) -> list[bytes | None] | None:
+    """The content of each object name (`REV:path`, `REV^{commit}`), None where git has none.
+    None for the whole list when git cannot run."""
+    if not objects:
+        return []
+    proc = _git(repo, "cat-file", "--batch", data="".join(f"{o}\n" for o in objects).encode())
+    if proc is None or proc.returncode != 0:
+        return None
+    out, pos, found = proc.stdout, 0, []
+    for _ in objects:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[2].isdigit():
+            size = int(header[2])
+            found.append(out[pos:pos + size])
+            pos += size + 1
+        else:  # "<name> missing" or "<name> ambiguous"
+            found.append(None)
+    return found
+
+
+def _repo_path(path: Path, repo_root: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(repo_root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def provide_base(unit, settings, cache) -> list:
+    """The `git_base` input: `node.base` is the node file at `--base REV` (`git show REV:path`), or
+    `node.base_state` says why there is none."""
+    files = unit.files if hasattr(unit, "files") else [unit]
+    rev, repo = settings.base, settings.repo_root
+    if rev is None or repo is None:
+        state = "no-base" if rev is None else "no-repo"
+        for node in files:
+            node.base_state = state
+        return []
+    names = {node: _repo_path(node.path, repo) for node in files}
+    inside = [n for n in files if names[n] is not None]
+    for node in files:
+        if names[node] is None:
+            node.base_state = "outside"
+    blobs = cat_file_batch(repo, [f"{rev}^{{commit}}"] + [f"{rev}:{names[n]}" for n in inside])
+    if blobs is None:
+        for node in inside:
+            node.base_state = "git-failed"
+        return []
+    commit, blobs = blobs[0], blobs[1:]
+    for node, blob in zip(inside, blobs):
+        if commit is None:
+            node.base_state = "bad-rev"
+        elif blob is None:
+            node.base_state = "new"
+        else:
+            node.base = load_yaml(blob, settings.limits)
+            node.base_state = "read"
+    return []
+
+
+# -- private keys tracked or staged (PCE701) ----------------------------------------------------
+_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----")
+
+
+@dataclass(frozen=True)
+class PemKeyBlock:
+    """A `-----BEGIN ... PRIVATE KEY-----` block as git has it (index content)."""
+
+    rel: str  # report path of the file
+    span: Span  # the BEGIN marker
+    label: str  # e.g. "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"
+    headers: tuple = ()  # RFC 1421 headers ("Proc-Type: 4,ENCRYPTED", ...)
+    body: bytes = b""  # the decoded base64 body (never shown anywhere)
+
+
+@dataclass
+class Repo:
+    """The subject of run-scope rules: the git work tree being linted and what git holds in it."""
+
+    root: Path | None  # None outside a work tree
+    key_blocks: list[PemKeyBlock] = field(default_factory=list)
+    key_lines: dict = field(default_factory=dict)  # report path -> lines, key bodies masked
+    error: str | None = None  # why git could not be read
+
+
+def pem_key_blocks(rel: str, text: str) -> list[PemKeyBlock]:
+    lines = text.splitlines()
+    blocks = []
+    for number, line in enumerate(lines):
+        match = _BEGIN.search(line)
+        if not match:
+            continue
+        label, headers, body = match.group(1), [], []
+        for inner in lines[number + 1:]:
+            inner = inner.strip()
+            if inner.startswith("-----END"):
+                break
+            if ":" in inner and not body:
+                headers.append(inner)
+            elif inner:
+                body.append(inner)
+        else:
+            continue  # no END marker: not a key block
+        try:
+            decoded = base64.b64decode("".join(body), validate=True)
+        except ValueError:
+            continue
+        span = Span(number + 1, match.start() + 1, number + 1, match.end() + 1)
+        blocks.append(PemKeyBlock(rel, span, label, tuple(headers), decoded))
+    return blocks
+
+
+def tracked_key_blocks(repo_root: Path, settings) -> Repo:
+    """Every private-key PEM block in a file git tracks or has staged, read from the index."""
+    repo = Repo(repo_root)
+    proc = _git(repo_root, "grep", "--cached", "--full-name", "-z", "-l", "-I", "-E",
+                "-e", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
+    if proc is None or proc.returncode not in (0, 1):
+        repo.error = "git could not list the tracked files"
+        return repo
+    paths = [os.fsdecode(p) for p in proc.stdout.split(b"\0") if p]
+    blobs = cat_file_batch(repo_root, [f":{p}" for p in paths]) or [None] * len(paths)
+    for path, blob in zip(paths, blobs):
+        if blob is None:
+            continue
+        rel = settings.rel(repo_root / path)
+        text = blob.decode("utf-8", errors="replace")
+        found = pem_key_blocks(rel, text)
+        if found:
+            repo.key_blocks.extend(found)
+            # only the PEM markers are kept: excerpts must never show key material
+            repo.key_lines[rel] = [line if line.lstrip().startswith("-----") else "****"
+                                   for line in text.splitlines()]
+    return repo
