@@ -344,3 +344,27 @@ def test_every_limit_is_in_the_schema_and_documented():
         assert f.name in in_schema, f.name
         assert f"| `{f.name}` | {f.default} |" in doc or f"| `{f.name}` | {f.default} (" in doc, f.name
     assert in_schema == {f.name for f in fields(Limits)}
+
+
+def test_hostile_files_give_valid_reports_in_every_format(tmp_path):
+    """All small hostile files at once, suppressions among them: json, github and text parse, and
+    the SARIF passes Microsoft's validator."""
+    from sarif_multitool import need_multitool, validate
+
+    for n, name in enumerate(sorted(SMALL)):
+        (tmp_path / f"h{n:02}").mkdir()
+        (tmp_path / f"h{n:02}" / "runtime_env.yml").write_bytes((HOSTILE / name).read_bytes())
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "runtime_env.yml").write_text(
+        "pce_fqdn: pce.example.com\nnode_type: core\npce_fqdn: x  # pcelint: disable=PCE002 -- known\n")
+    code, report, _ = cli("check", ".", "--format", "json", "--include-suppressed", cwd=tmp_path)
+    assert code == 1 and len(report["findings"]) >= len(SMALL)
+    code, _, _ = cli("check", ".", "--format", "github", cwd=tmp_path)
+    assert code == 1
+    code, _, _ = cli("check", ".", "--format", "text", cwd=tmp_path)
+    assert code == 1
+    tool = need_multitool()
+    code, _, _ = cli("check", ".", "--format", "sarif", "--include-suppressed", "--output",
+                     "out.sarif", cwd=tmp_path)
+    assert code == 1
+    assert validate(tool, tmp_path / "out.sarif", tmp_path) == []

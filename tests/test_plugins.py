@@ -135,7 +135,7 @@ def test_crashing_plugin_rule_is_isolated_in_every_format(multi, plugin_path):
     [invocation] = run["invocations"]
     assert invocation["executionSuccessful"] is False
     [sarif_note] = [n for n in invocation["toolExecutionNotifications"]
-                    if n["descriptor"] == {"id": "PCE990"}]
+                    if n.get("associatedRule", {}).get("id") == "PCE990" and n["level"] == "error"]
     assert CRASH_NOTE.match(sarif_note["message"]["text"])
     # github: one workflow command per line, the crash as a warning command
     code, out, _ = cli(["check", ".", "--format", "github"], multi, plugin_path)
@@ -158,3 +158,14 @@ def test_crash_still_writes_the_report_file(multi, plugin_path):
     report = json.loads((multi / "out.sarif").read_text())
     assert report["runs"][0]["invocations"][0]["executionSuccessful"] is False
     assert [p.name for p in multi.iterdir() if p.name.startswith(".out.sarif")] == []
+
+
+def test_crash_sarif_passes_the_multitool(multi, plugin_path, tmp_path):
+    from sarif_multitool import need_multitool, validate
+
+    tool = need_multitool()
+    code, out, _ = cli(["check", ".", "--format", "sarif", "--include-suppressed"], multi, plugin_path)
+    assert code == 2
+    path = tmp_path / "crash.sarif"
+    path.write_text(out)
+    assert validate(tool, path, tmp_path) == []

@@ -119,3 +119,23 @@ def test_read_only_folder_is_exit_2(tree):
     finally:
         folder.chmod(0o755)
     assert code == 2 and "Permission denied" in err
+
+
+def test_baseline_command_and_baseline_runs_change_no_input(tree):
+    before = snapshot(tree)
+    baseline = tree.parent / f"{tree.name}-baseline" / "baseline.json"
+    baseline.parent.mkdir()
+    code, _, err = run(["baseline", "pces/prod", "lone", "--output", baseline], cwd=tree)
+    assert code == 0, err
+    assert snapshot(tree) == before
+    assert [p.name for p in baseline.parent.iterdir()] == ["baseline.json"]
+    recorded = baseline.read_bytes()
+    for fmt in FORMATS:
+        code, _, err = run(["check", "pces/prod", "lone", "--format", fmt, "--baseline", baseline],
+                           cwd=tree)
+        assert code == 0, err
+    assert snapshot(tree) == before and baseline.read_bytes() == recorded
+    # an unwritable baseline output is exit 2 with the same clear message
+    code, _, err = run(["baseline", "pces/prod", "--output", "missing/b.json"], cwd=tree)
+    assert code == 2 and err.strip().splitlines()[0] == (
+        "pcelint: error: cannot write the report to 'missing/b.json': No such file or directory.")

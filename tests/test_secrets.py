@@ -87,3 +87,34 @@ def test_exception_texts_hold_no_secret(leaky):
         bundle = certs.load_bundle(data, {})
         texts.append(repr(bundle.error))
     _assert_clean("\n".join(texts), secrets)
+
+
+def test_suppressions_and_the_baseline_keep_secrets(leaky, tmp_path):
+    """A suppression comment on a secret's line, --include-suppressed in json and sarif, the
+    baseline command's file and a run against that baseline: no secret anywhere."""
+    import json
+
+    root, secrets = leaky
+    for role in ("active", "standby"):
+        path = root / "pces/prod" / role / "core1.yml"
+        path.write_text(path.read_text().replace(
+            "service_discovery_encryption_key: S3cr3tEncKeyDupSecond\n",
+            "service_discovery_encryption_key: S3cr3tEncKeyDupSecond  # pcelint: disable=PCE002 -- known\n"))
+    texts = []
+    for fmt in FORMATS:
+        code, out, err = run(["check", "pces/prod", "lone", "--format", fmt, "--include-suppressed",
+                              "--now", "2024-06-01T00:00:00Z", "--color", "never"], cwd=root)
+        assert code == 1, err
+        texts.append(out + err)
+        if fmt == "json":
+            assert any(f["suppressed"] and f["code"] == "PCE002" for f in json.loads(out)["findings"])
+    baseline = tmp_path / "baseline.json"
+    code, out, err = run(["baseline", "pces/prod", "lone", "--output", baseline,
+                          "--now", "2024-06-01T00:00:00Z"], cwd=root)
+    assert code == 0 and baseline.is_file(), err
+    texts += [out + err, baseline.read_text()]
+    for fmt in FORMATS:
+        code, out, err = run(["check", "pces/prod", "lone", "--format", fmt, "--baseline", baseline,
+                              "--now", "2024-06-01T00:00:00Z"], cwd=root)
+        texts.append(out + err)
+    _assert_clean("\n".join(texts), secrets)
