@@ -11,7 +11,9 @@ from pathlib import Path
 from pcelint.dnsdata import Record, Resolution
 
 _GENERATE = re.compile(r"^\$GENERATE[ \t]+(\d+)-(\d+)(?:/(\d+))?", re.I | re.M)
-_TTL = re.compile(r"^(\d+[smhdw]?)+$", re.I)
+# "300", "1h30m": each unit but the last ends in a letter, so a long digit run cannot be split in
+# exponentially many ways (the old "(\d+[smhdw]?)+" backtracked for minutes; fuzz finding).
+_TTL = re.compile(r"^(?:\d+[smhdw])*\d+[smhdw]?$", re.I)
 _CLASSES = {"IN", "CH", "HS", "CS", "ANY"}
 _WANTED = ("CNAME", "A", "AAAA")
 MAX_CHAIN = 16

@@ -368,3 +368,29 @@ def test_hostile_files_give_valid_reports_in_every_format(tmp_path):
                      "out.sarif", cwd=tmp_path)
     assert code == 1
     assert validate(tool, tmp_path / "out.sarif", tmp_path) == []
+
+
+def test_zone_ttl_pattern_does_not_backtrack(tmp_path):
+    """Found by fuzz/fuzz_zones.py: a 100-digit token followed by '%' made the TTL pattern
+    "(\\d+[smhdw]?)+" backtrack for minutes. Now a ZoneError at once."""
+    from pcelint.zones import ZoneError, load_zone
+
+    zone = tmp_path / "t.zone"
+    zone.write_bytes(b"T\\\n$\n@ " + b"9" * 120 + b"%\n@$")
+    with pytest.raises(ZoneError, match="cannot be parsed"):
+        load_zone(str(zone), "t.zone")
+
+
+@pytest.mark.parametrize("line", [b"a" * 1_000_000, b"x: " + b"a" * 1_000_000 + b"password: 1"],
+                         ids=["scalar", "marker-at-the-end"])
+def test_text_report_of_a_one_megabyte_line_is_short(tmp_path, line):
+    """The text excerpt's secret masking was quadratic in the line's length (a 200 KB one-line
+    file took minutes); excerpts are now cut at 300 characters and the caret stays on them."""
+    (tmp_path / "runtime_env.yml").write_bytes(line + b"\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-m", "pcelint", "check", "runtime_env.yml", "--color",
+                           "never"], cwd=tmp_path, env=env, capture_output=True, timeout=TIMEOUT)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    out = proc.stdout.decode()
+    assert "runtime_env.yml:1:" in out and " PCE001 error: " in out
+    assert len(out) < 3000
