@@ -15,7 +15,9 @@ with atheris.instrument_imports():
     from pcelint.dnsdata import Resolution
     from pcelint.zones import Zone, ZoneError, load_zone, resolve_in_zones
 
-    import dns.zone  # noqa: F401  (pcelint imports it lazily; instrument it too)
+    import dns.zone
+
+    assert dns.zone  # pcelint imports dnspython lazily: import it here so it is instrumented
 
 FD, PATH = tempfile.mkstemp(prefix="fuzz-", suffix=".example.com.zone")
 os.close(FD)
