@@ -213,6 +213,9 @@ def write_atomically(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
-    except OSError as exc:
-        os.unlink(tmp) if os.path.exists(tmp) else None
-        raise UsageError(f"cannot write the report to '{path}': {exc.strerror}.") from None
+    except BaseException as exc:  # also an interrupt: never leave the temporary file behind
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write the report to '{path}': {exc.strerror}.") from None
+        raise

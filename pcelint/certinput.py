@@ -54,8 +54,11 @@ def _material(kind, node, pair, settings, cache) -> Material:
             material.error = error
         elif kind == "key":
             material.value = certs.load_key(data, cache)
-        else:
-            material.value = certs.load_bundle(data, cache)
+        else:  # a CA bundle may be a whole system trust store: no chain-length limit there
+            limits = settings.limits
+            material.value = certs.load_bundle(
+                data, cache, limits.max_chain_length if kind == "cert" else None,
+                limits.max_san_entries)
     except Exception as exc:  # noqa: BLE001 - a hostile file must never stop the run
         material.value, material.error = None, f"it cannot be parsed ({type(exc).__name__})"
     return material

@@ -91,8 +91,8 @@ def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | 
     key = str(path)
     if key not in files:
         try:
-            with open(path, "rb") as handle:
-                data = handle.read(limit + 1)
+            from pcelint.safeio import read_regular
+            data = read_regular(path, limit)
         except OSError as exc:
             files[key] = (None, f"it cannot be read ({exc.strerror or type(exc).__name__})")
         else:
@@ -107,26 +107,33 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_bundle(data: bytes, cache: dict) -> CertBundle:
-    """Parse a certificate file (PEM bundle or DER), once per content."""
+def load_bundle(data: bytes, cache: dict, max_certs: int | None = None,
+                max_san_entries: int | None = None) -> CertBundle:
+    """Parse a certificate file (PEM bundle or DER), once per content and limits.
+
+    `max_certs` (the 'max_chain_length' limit; None: no limit, as for CA bundles) and
+    `max_san_entries` bound the work one hostile file can cause; beyond them the bundle's error
+    says which limit it exceeds (PCE401)."""
     parsed = cache.setdefault("certs.bundles", {})
     sha = digest(data)
-    if sha not in parsed:
+    key = (sha, max_certs, max_san_entries)
+    if key not in parsed:
         with warnings.catch_warnings():  # e.g. "serial number not positive": not our report
             warnings.simplefilter("ignore")
             global _known_certs
             _known_certs = cache.setdefault("certs.blocks", {})
             try:
-                parsed[sha] = _parse_bundle(data, sha)
+                parsed[key] = _parse_bundle(data, sha, max_certs, max_san_entries)
             finally:
                 _known_certs = None
-    return parsed[sha]
+    return parsed[key]
 
 
 _known_certs: dict | None = None  # the run cache's PEM text -> CertInfo, while load_bundle runs
 
 
-def _parse_bundle(data: bytes, sha: str) -> CertBundle:
+def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
+                  max_san_entries: int | None = None) -> CertBundle:
     """Each PEM certificate is parsed once per text (`_known_certs`): bundles differ per pair
     (their leaves do) but mostly end in the same intermediates and root."""
     known_certs = _known_certs
@@ -141,7 +148,7 @@ def _parse_bundle(data: bytes, sha: str) -> CertBundle:
         except Exception:  # noqa: BLE001 - any parse failure is PCE401
             bundle.error = "it holds no PEM certificate block and is not a DER certificate either"
             return bundle
-        return _add(bundle, cert, 1)
+        return _add(bundle, cert, 1, max_san_entries)
     blocks = list(_PEM_BLOCK.finditer(data))
     certs = [m for m in blocks if m.group(1) in (b"CERTIFICATE", b"X509 CERTIFICATE")]
     if not certs:
@@ -150,6 +157,12 @@ def _parse_bundle(data: bytes, sha: str) -> CertBundle:
         bundle.error = f"it holds no PEM certificate block{what}"
         if any("PRIVATE KEY" in label for label in labels):
             bundle.error += "; it looks like the private key, not the certificate"
+        return bundle
+    if max_certs is not None and len(certs) > max_certs:
+        line = _line_of(data, certs[max_certs].start())
+        bundle.error, bundle.error_line = (
+            f"it holds {len(certs)} certificates, more than the {max_certs} pcelint reads (the "
+            f"'max_chain_length' limit; certificate {max_certs + 1} is at line {line})", line)
         return bundle
     for match in certs:
         line = _line_of(data, match.start())
@@ -168,14 +181,14 @@ def _parse_bundle(data: bytes, sha: str) -> CertBundle:
             bundle.error, bundle.error_line = (
                 f"the PEM block at line {line} is not a valid certificate (bad base64 or DER)", line)
             return bundle
-        if _add(bundle, cert, line).error:
+        if _add(bundle, cert, line, max_san_entries).error:
             return bundle
         if known_certs is not None:
             known_certs[block] = bundle.certs[-1]
     return bundle
 
 
-def _add(bundle: CertBundle, cert, line: int) -> CertBundle:
+def _add(bundle: CertBundle, cert, line: int, max_san_entries: int | None = None) -> CertBundle:
     index = len(bundle.certs)
     which = "the leaf certificate" if index == 0 else f"certificate {index + 1} in the file"
     step = "its encoding"
@@ -187,6 +200,11 @@ def _add(bundle: CertBundle, cert, line: int) -> CertBundle:
         not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
         step = "its extensions (one fails to decode)"
         dns, ips, has_san, is_ca, eku = _extensions(cert)
+        if max_san_entries is not None and len(dns) + len(ips) > max_san_entries:
+            bundle.error, bundle.error_line = (
+                f"{which} (line {line}) has {len(dns) + len(ips)} subjectAltName entries, more "
+                f"than the {max_san_entries} pcelint reads (the 'max_san_entries' limit)", line)
+            return bundle
         step = "its public key"
         key_type, bits, spki = public_key_facts(cert.public_key())
         step = "its signature algorithm"

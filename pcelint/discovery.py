@@ -40,13 +40,15 @@ def _regular(path: Path) -> bool:
 
 def looks_like_node_file(path: Path, limit: int) -> bool:
     """A runtime_env file by name, or a YAML file whose top level has pce_fqdn or node_type."""
+    if not _regular(path):  # a FIFO or device named runtime_env.yml must never be opened
+        return False
     if path.name in NODE_NAMES:
         return True
-    if not is_yaml(path) or not _regular(path):
+    if not is_yaml(path):
         return False
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(min(limit, 1 << 20))
+        from pcelint.safeio import read_regular
+        head = read_regular(path, min(limit, 1 << 20))
     except OSError:
         return False
     return bool(_NODE_KEYS.search(head.lstrip(b"\xef\xbb\xbf")))
@@ -71,12 +73,25 @@ def pair_folder(folder: Path):
 
 def walk(folder: Path, repo_root: Path | None, max_files: int) -> list[Path]:
     """Every regular file below `folder`, skipping .git, hidden folders and git-ignored files.
-    Symlinked folders are not followed, so a symlink loop cannot trap the walk."""
+    Symlinked folders are not followed, so a symlink loop cannot trap the walk; a symlinked file
+    whose target is outside `folder` is skipped (a proposed change must not make CI read and
+    quote a file outside the tree); FIFOs, sockets and devices are skipped unopened."""
     found = []
+    inside = folder.resolve()
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            found.append(Path(current) / name)
+            path = Path(current) / name
+            if os.path.islink(path):
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    continue
+                if not _inside(target, inside):
+                    continue
+            if not _regular(path):
+                continue
+            found.append(path)
             if len(found) > max_files:
                 raise UsageError(f"'{folder}' holds more than {max_files} files; lint a smaller folder "
                                  "or raise the 'max_files' limit.")

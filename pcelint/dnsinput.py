@@ -50,7 +50,8 @@ def _zones(pair, settings, cache, notes):
             key = None
         try:
             if key is None or key not in cache:
-                zone = load_zone(path, display, origin)
+                zone = load_zone(path, display, origin, settings.limits.max_zone_bytes,
+                                 settings.limits.max_zone_generate)
                 if key is not None:
                     cache[key] = zone
             else:

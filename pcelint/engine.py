@@ -62,8 +62,9 @@ def enabled_rules(all_rules, settings) -> tuple:
 
 
 def read_bytes(path: Path, limit: int) -> bytes | None:
-    with open(path, "rb") as handle:
-        return handle.read(limit + 1)
+    from pcelint.safeio import read_regular
+
+    return read_regular(path, limit)
 
 
 def load_node_file(path: Path, settings, role=None) -> NodeFile:
@@ -98,17 +99,29 @@ class _Runner:
 
     def run(self, rule, subject, role=None):
         ctx = Ctx({**rule.options, **self.settings.rule_options.get(rule.code, {})}, self.settings)
+        items = []  # a rule that crashes midway leaves no partial findings
         try:
             for item in rule.check(subject, ctx) or ():
+                items.append(item)
+        except Skipped as skipped:
+            items.append(Skip(skipped.reason))
+        except Exception as exc:  # a crashing rule must not take the run down
+            self.crashed(rule, exc)
+            return
+        kept = len(self.result.findings)
+        try:
+            for item in items:
                 if isinstance(item, Skip):
                     self.skip(rule, item.reason)
                 else:
                     self.stamp(rule, item, role)
-        except Skipped as skipped:
-            self.skip(rule, skipped.reason)
-        except Exception as exc:  # a crashing rule must not take the run down
-            self.result.crashed = True
-            self.result.notifications.append(Notification("error", _crash_message(rule, exc), rule.code))
+        except Exception as exc:  # e.g. a plugin rule that yields something other than a Problem
+            del self.result.findings[kept:]
+            self.crashed(rule, exc)
+
+    def crashed(self, rule, exc):
+        self.result.crashed = True
+        self.result.notifications.append(Notification("error", _crash_message(rule, exc), rule.code))
 
     def skip(self, rule, reason):
         key = (rule.code, reason)

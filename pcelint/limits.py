@@ -13,6 +13,8 @@ class Limits:
     max_san_entries: int = 1000  # subjectAltName entries read from one certificate
     max_chain_length: int = 10  # certificates read from one bundle
     max_files: int = 100_000  # files met in one folder walk (exit 2 beyond)
+    max_zone_bytes: int = 32 * 1024 * 1024  # a zone file larger than this is not read (notification)
+    max_zone_generate: int = 10_000  # records one zone file may create with $GENERATE (notification)
 
     @classmethod
     def from_config(cls, values: dict | None) -> "Limits":

@@ -7,6 +7,7 @@ milliseconds. Nothing in an input is executed: scalars go through PyYAML's safe 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -25,6 +26,23 @@ COLLECTION_TAGS = {_T + t for t in ("seq", "map", "omap", "pairs", "set")}
 STR_TAG = _T + "str"
 MERGE_TAG = _T + "merge"
 UTF8_BOM = b"\xef\xbb\xbf"
+# What YAML (1.1, as PyYAML reads it) counts as a line break; spans are numbered by these.
+LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` as the loader numbers them (str.splitlines also splits at \\f, \\v...)."""
+    lines = LINE_BREAK.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def _line_column(before: str) -> tuple[int, int]:
+    """1-based line and column of the character that follows `before`."""
+    last = None
+    line = 1
+    for last in LINE_BREAK.finditer(before):
+        line += 1
+    return line, len(before) - (last.end() if last else 0) + 1
 
 
 @dataclass(frozen=True)
@@ -67,9 +85,7 @@ def decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
+        line, column = _line_column(raw[: exc.start].decode("utf-8", errors="replace"))
         return None, LoadProblem(
             "PCE001",
             f"The file is not valid UTF-8: byte offset {exc.start} holds '0x{raw[exc.start]:02x}'; "
@@ -165,7 +181,7 @@ class _Builder:
             raise _Refused("PCE003", f"The tag '{_short(tag)}' is not a standard YAML tag; remove it "
                            "(pcelint builds plain values only).", _span(event.start_mark, event.end_mark))
         span = _span(event.start_mark, event.end_mark)
-        if tag == STR_TAG:
+        if tag == STR_TAG or tag not in SCALAR_TAGS:  # PyYAML resolves a bare '=' to '!!value'
             value = event.value
         elif tag == MERGE_TAG:
             value = _MERGE
@@ -173,9 +189,10 @@ class _Builder:
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
             try:
                 value = self.constructor.yaml_constructors[tag](self.constructor, node)
-            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-                raise _Refused("PCE001", f"The value cannot be read as '{_short(tag)}': "
-                               f"{_reason(exc)}; fix the value or quote it.", span) from None
+            except Exception:  # noqa: BLE001 - PyYAML's constructors raise all kinds on bad input
+                # No exception text: it quotes the value, which may be a secret.
+                raise _Refused("PCE001", f"The value cannot be read as '{_short(tag)}'; fix the value "
+                               "or quote it.", span) from None
         self._emit(value, span, event.anchor, 1, event.end_mark)
 
     def _on_SequenceStartEvent(self, event):
@@ -316,6 +333,35 @@ def _reason(exc) -> str:
 
 
 def load_yaml(raw: bytes, limits: Limits = Limits()) -> Loaded:
+    loaded = _load(raw, limits)
+    if loaded.text is not None:
+        _keep_inside(loaded)
+    return loaded
+
+
+def _keep_inside(loaded: Loaded) -> None:
+    """The parser can place an empty value or an error past the end of the text (after a last line
+    that has no line break, as libyaml counts it); such positions move to the end of the text, so
+    every reported position exists in the file. The end of a text that ends with a line break is
+    line N+1, column 1, as editors show it."""
+    lines = LINE_BREAK.split(loaded.text)
+    last = len(lines)
+    end = Span(last, len(lines[-1]) + 1, last, len(lines[-1]) + 1)
+
+    def inside(span):
+        if span is None or span.line <= last:
+            return span
+        return end
+
+    loaded.problems = [p if p.span.line <= last else
+                       LoadProblem(p.code, p.message, inside(p.span), p.key_path, inside(p.related))
+                       for p in loaded.problems]
+    for path, (key_span, value_span) in loaded.spans.items():
+        if (key_span and key_span.line > last) or value_span.line > last:
+            loaded.spans[path] = (inside(key_span), inside(value_span))
+
+
+def _load(raw: bytes, limits: Limits) -> Loaded:
     if len(raw) > limits.max_bytes:
         return Loaded(None, problems=[LoadProblem(
             "PCE003", f"The file is larger than {limits.max_bytes} bytes; pcelint refuses it "
@@ -358,9 +404,7 @@ def load_yaml(raw: bytes, limits: Limits = Limits()) -> Loaded:
 
 
 def _offset_span(text: str, position: int) -> Span:
-    before = text[:position]
-    line = before.count("\n") + 1
-    column = position - (before.rfind("\n") + 1) + 1
+    line, column = _line_column(text[:position])
     return Span(line, column, line, column + 1)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint.findings import Location, Span
-from pcelint.loader import Loaded
+from pcelint.loader import Loaded, split_lines
 
 MISSING = object()
 
@@ -26,7 +26,7 @@ class NodeFile:
     @property
     def lines(self) -> list[str]:
         text = self.loaded.text
-        return text.splitlines() if text is not None else []
+        return split_lines(text) if text is not None else []
 
     def get(self, *path, default=None):
         value = self.data

@@ -327,7 +327,7 @@ def test_two_nodes_of_one_pce_with_different_keys(tmp_path):
 def test_each_file_is_parsed_once_per_content(tmp_path, monkeypatch):
     calls = []
     real = certs._parse_bundle
-    monkeypatch.setattr(certs, "_parse_bundle", lambda data, sha: calls.append(sha) or real(data, sha))
+    monkeypatch.setattr(certs, "_parse_bundle", lambda data, sha, *limits: calls.append(sha) or real(data, sha, *limits))
     cache = {}
     files = good_files()
     first, second = tmp_path / "one", tmp_path / "two"

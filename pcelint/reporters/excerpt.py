@@ -11,7 +11,12 @@ _SECRET_VALUE = re.compile(
 _PEM_BODY = re.compile(r"^[A-Za-z0-9+/=]{16,}$")
 
 
+EXCERPT_MAX = 300  # characters of a source line shown; the masking regex is quadratic in it
+
+
 def masked(line: str) -> str:
+    if len(line) > EXCERPT_MAX:  # a 1 MB one-line file made the masking run for minutes
+        line = line[:EXCERPT_MAX] + "..."
     line = _SECRET_VALUE.sub(lambda m: m.group("key") + ("****" if m.group("value").strip() else ""),
                              line)
     return "****" if _PEM_BODY.match(line.strip()) else line

@@ -24,8 +24,9 @@ def render(result, settings, color: bool = False) -> str:
             width = max(1, (s.end_column - s.column) if s.end_line == s.line else 1)
             gutter = f"{s.line:>5} | "
             out.append(gutter + text.expandtabs(1))
-            out.append(" " * (len(gutter) - 2) + "| " + " " * (s.column - 1) +
-                       paint("^" * min(width, max(1, len(text) - s.column + 1)), f.level))
+            column = min(s.column, len(text) + 1)  # the excerpt of a very long line is cut
+            out.append(" " * (len(gutter) - 2) + "| " + " " * (column - 1) +
+                       paint("^" * min(width, max(1, len(text) - column + 1)), f.level))
         for r in f.related:
             rs = r.span
             out.append(f"      related: {r.path}:{rs.line}:{rs.column}: {r.message}".rstrip())
