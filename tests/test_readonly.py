@@ -100,25 +100,15 @@ def test_a_failing_run_leaves_the_old_report_and_no_temporary_file(tree, monkeyp
 @pytest.mark.parametrize("target, reason", [
     ("missing-folder/report.json", "No such file or directory"),
     ("a-folder", "Is a directory"),
+    ("a-file/report.json", "Not a directory"),  # refused to root too, unlike a read-only folder
 ])
 def test_unwritable_output_is_exit_2_with_a_clear_message(tree, target, reason):
     (tree / "a-folder").mkdir()
+    (tree / "a-file").write_text("not a folder\n")
     code, out, err = run(["check", "pces/prod", "--format", "json", "--output", target], cwd=tree)
     assert code == 2 and out == ""
     assert err.strip().splitlines()[0] == f"pcelint: error: cannot write the report to '{target}': {reason}."
     assert [p.name for p in tree.rglob(".*.tmp")] == []
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only folder")
-def test_read_only_folder_is_exit_2(tree):
-    folder = tree / "ro"
-    folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        code, _, err = run(["check", "pces/prod", "--output", folder / "r.txt"], cwd=tree)
-    finally:
-        folder.chmod(0o755)
-    assert code == 2 and "Permission denied" in err
 
 
 def test_baseline_command_and_baseline_runs_change_no_input(tree):
