@@ -130,11 +130,11 @@ class _Runner:
             self.result.skipped.append(SkipRecord(rule.code, self.pair_name, reason))
 
     def stamp(self, rule, problem: Problem, role):
-        code = problem.code or rule.code
+        code = rule.code
         level = problem.level or self.settings.levels.get(code) or rule.level
         at = problem.at
         self.result.findings.append(Finding(
-            code=code, name=rule.name if code == rule.code else problem.code, level=level,
+            code=code, name=rule.name, level=level,
             message=problem.message, location=at, related=tuple(problem.related),
             pair=self.pair_name, role=self.roles.get(at.path, role),
             fingerprint=fingerprint(code, at.path, at.key_path, self.pair_name, problem.discriminator)))

@@ -39,7 +39,6 @@ class Problem:
     related: tuple[Location, ...] = ()
     level: str | None = None  # a per-problem level (e.g. PCE102 note, PCE404 soon_level)
     discriminator: str = ""  # extra fingerprint input when one key carries several problems
-    code: str | None = None  # only for rules that yield on behalf of a sibling code
 
 
 @dataclass(frozen=True, slots=True)
