@@ -171,28 +171,29 @@ def lint_unit(spec, rules, settings, cache=None) -> UnitResult:
     needs = set().union(*(r.needs for r in rules)) if rules else set()
     if needs:
         result.notifications.extend(inputs.prepare(unit, needs, settings, cache))
+    if pair_name is not None:  # once per unit: which PCE and pair rules cannot run, and why
+        pce_reasons = [_unparsed_reason(pce.files) for pce in unit.pces]
+        pair_reason = _unparsed_reason(unit.files)
     for r in rules:
         if r.scope == "file":
             if r.paired_only and pair_name is None:
                 continue
             for node in files:
                 if node.data is None and not r.code.startswith("PCE0"):
-                    runner.skip(r, f"'{node.rel}' could not be loaded (see its PCE001/PCE003 finding)")
+                    runner.skip(r, _unparsed_reason([node]))
                     continue
                 runner.run(r, node, node.role)
         elif pair_name is None or r.scope == "run":
             continue
         elif r.scope == "pce":
-            for pce in unit.pces:
-                reason = _unparsed_reason(pce.files)
+            for pce, reason in zip(unit.pces, pce_reasons):
                 if reason:
                     runner.skip(r, reason)
                 else:
                     runner.run(r, pce, pce.role)
         elif r.scope == "pair":
-            reason = _unparsed_reason(unit.files)
-            if reason:
-                runner.skip(r, reason)
+            if pair_reason:
+                runner.skip(r, pair_reason)
             else:
                 runner.run(r, unit)
     keep_sources(result, files)
