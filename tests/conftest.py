@@ -15,6 +15,16 @@ from pcelint.cli import main
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI") == "true"
 
+# Every finding of tests/fixtures/pair-multi (default rules), as (path, line, column, code).
+PAIR_MULTI_PINS = sorted([
+    ("active/core1.yml", 1, 1, "PCE301"),
+    ("standby/core0.yml", 8, 20, "PCE302"),
+    ("standby/core0.yml", 8, 20, "PCE303"),
+    ("standby/core0.yml", 13, 23, "PCE305"),
+    ("standby/core1.yml", 5, 35, "PCE201"),
+    ("standby/data1.yml", 10, 3, "PCE104"),
+])
+
 
 def unavailable(message: str):
     """A real tool a test needs is missing: skip on a laptop, fail when CI=true (never vacuous)."""

@@ -10,19 +10,9 @@ import sys
 import pytest
 
 import pcelint.registry
-from conftest import FIXTURES, copy_fixture, lint, pins, run
+from conftest import FIXTURES, PAIR_MULTI_PINS as MULTI, copy_fixture, lint, pins, run
 from pcelint import __version__
 from pcelint.rule import rule
-
-MULTI = sorted([
-    ("active/core1.yml", 1, 1, "PCE301"),
-    ("standby/core0.yml", 8, 20, "PCE303"),
-    ("standby/core0.yml", 13, 23, "PCE305"),
-    ("standby/core1.yml", 5, 35, "PCE201"),
-    ("standby/core0.yml", 8, 20, "PCE302"),
-    ("standby/data1.yml", 10, 3, "PCE104"),
-])
-
 
 @pytest.fixture
 def multi(tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_fixture
+from conftest import PAIR_MULTI_PINS as MULTI, copy_fixture
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_IN_EXCEPTION = "c3VwZXItc2VjcmV0LWtleQ=="
@@ -52,16 +52,6 @@ def garbage(node, ctx):
 
 RULES = (crashy, plugin_ok, garbage)
 '''
-
-MULTI = sorted([
-    ("active/core1.yml", 1, 1, "PCE301"),
-    ("standby/core0.yml", 8, 20, "PCE303"),
-    ("standby/core0.yml", 13, 23, "PCE305"),
-    ("standby/core1.yml", 5, 35, "PCE201"),
-    ("standby/core0.yml", 8, 20, "PCE302"),
-    ("standby/data1.yml", 10, 3, "PCE104"),
-])
-
 
 @pytest.fixture(scope="module")
 def plugin_path(tmp_path_factory):
