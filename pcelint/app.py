@@ -96,6 +96,11 @@ class OptionBuilder:
     def __init__(self, args, config: Config, settings: Settings):
         self.args, self.config, self.settings = args, config, settings
         self.config_rel = settings.rel(config.path) if config.path else None
+        cwd = Path.cwd()  # flag paths are the same for every pair: resolved once
+        self.flag_paths = {key: str((cwd / getattr(args, flag)).resolve())
+                           for flag, key in (("cert", "certificate"), ("key", "private_key"),
+                                             ("ca_bundle", "ca_bundle")) if getattr(args, flag)}
+        self.flag_zones = [str((cwd / z).resolve()) for z in args.zone_file]
 
     def __call__(self, entry: dict | None, index: int | None) -> PairOptions:
         args, base = self.args, self.config.folder
@@ -119,10 +124,8 @@ class OptionBuilder:
             opts.zone_files = [str((base / z).resolve()) for z in dns.get("zone_files") or []]
             opts.max_ttl = dns.get("max_ttl")
             opts.zone_origin = dns.get("origin")
-        cwd = Path.cwd()
-        for flag, key in (("cert", "certificate"), ("key", "private_key"), ("ca_bundle", "ca_bundle")):
-            if getattr(args, flag):
-                setattr(opts, key, str((cwd / getattr(args, flag)).resolve()))
+        for key, path in self.flag_paths.items():
+            setattr(opts, key, path)
         opts.extra_names += [Placed(n) for n in args.extra_name]
         if args.traffic_disk_gb:
             opts.traffic_disk_gb = _disk(args.traffic_disk_gb)
@@ -130,8 +133,7 @@ class OptionBuilder:
             opts.wal_rate_mb_per_hour = args.wal_rate_mb_per_hour
         if args.max_lag_hours is not None:
             opts.max_lag_hours = args.max_lag_hours
-        if args.zone_file:
-            opts.zone_files += [str((cwd / z).resolve()) for z in args.zone_file]
+        opts.zone_files += self.flag_zones
         if args.max_ttl is not None:
             opts.max_ttl = args.max_ttl
         if args.name:
