@@ -13,7 +13,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from pcelint.certs import CertBundle, KeyInfo, load_bundle, load_key
+    from pcelint.inputs.tls.parse import CertBundle, KeyInfo, load_bundle, load_key
 
 LIMIT_CHAIN = 50
 

@@ -11,8 +11,8 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
+    from pcelint.core.loader import LINE_BREAK, Loaded, load_yaml
     from pcelint.limits import Limits
-    from pcelint.loader import LINE_BREAK, Loaded, load_yaml
 
 LIMITS = Limits(max_bytes=64 * 1024, max_aliases=20, max_nodes=2000, max_depth=32)
 

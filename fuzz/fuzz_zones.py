@@ -12,10 +12,10 @@ import tempfile
 import atheris
 
 with atheris.instrument_imports():
-    from pcelint.dnsdata import Resolution
-    from pcelint.zones import Zone, ZoneError, load_zone, resolve_in_zones
-
     import dns.zone
+
+    from pcelint.inputs.dns.answers import Resolution
+    from pcelint.inputs.dns.zonefile import Zone, ZoneError, load_zone, resolve_in_zones
 
     assert dns.zone  # pcelint imports dnspython lazily: import it here so it is instrumented
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timezone
 
 from pcelint import __version__
+from pcelint.commands import lint
+from pcelint.errors import BaselineError, ConfigError, UsageError
+from pcelint.reporters.ruledocs import explain, render_rules
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
-class UsageError(Exception):
-    pass
 
 
 def _pair_options(parser):
@@ -93,23 +93,17 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    from pcelint.config import ConfigError
-    from pcelint.discovery import UsageError as DiscoveryError
-
     try:
         if args.command == "rules":
-            from pcelint.docs import render_rules
             sys.stdout.write(render_rules(args.format))
             return 0
         if args.command == "explain":
-            from pcelint.docs import explain
             sys.stdout.write(explain(args.rule))
             return 0
         if args.command == "baseline" and not args.output:
             raise UsageError("baseline needs --output FILE (where to write the baseline).")
-        from pcelint.app import lint
         return lint(args)
-    except (UsageError, DiscoveryError, ConfigError) as exc:
+    except (UsageError, ConfigError, BaselineError) as exc:
         print(f"pcelint: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -121,13 +115,3 @@ def main(argv=None) -> int:
         print(f"pcelint: internal error ({type(exc).__name__}); rerun with PCELINT_DEBUG=1 and "
               "report it.", file=sys.stderr)
         return 2
-
-
-def parse_now(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"--now '{text}' is not an ISO-8601 time (e.g. 2026-01-31T12:00:00Z).") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

@@ -4,15 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcelint.findings import Location
-from pcelint.loader import load_yaml
-from pcelint.mask import dotted
+from pcelint.core.findings import Location
+from pcelint.core.loader import load_yaml
+from pcelint.core.mask import dotted
+from pcelint.core.schema import load_schema
+from pcelint.errors import ConfigError
 
 CONFIG_NAMES = (".pcelint.yml", ".pcelint.yaml")
-
-
-class ConfigError(Exception):
-    """Exit 2: the message names the file, the line and the problem."""
 
 
 @dataclass
@@ -75,7 +73,6 @@ def load_config(path: Path | None) -> Config:
 def _validate(config: Config) -> None:
     import jsonschema  # only runs that have a config pay for it
 
-    from pcelint.schema import load_schema
 
     validator = jsonschema.Draft202012Validator(load_schema("pcelint-config.schema.json"))
     errors = sorted(validator.iter_errors(config.data), key=lambda e: list(map(str, e.path)))

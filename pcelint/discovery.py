@@ -8,19 +8,15 @@ import stat
 import subprocess
 from pathlib import Path
 
-from pcelint.config import ConfigError
-from pcelint.engine import LoneSpec, PairSpec
-from pcelint.model import PairOptions
+from pcelint.core.model import LoneSpec, PairOptions, PairSpec
+from pcelint.errors import ConfigError, UsageError
+from pcelint.inputs.safeio import read_regular
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Files other than node files that can change a pair's result: certificates, keys, CA bundles, zones.
 PAIR_INPUT_SUFFIXES = (".pem", ".crt", ".cer", ".der", ".key", ".zone")
 NODE_NAMES = ("runtime_env.yml", "runtime_env.yaml")
 _NODE_KEYS = re.compile(rb"^(?:pce_fqdn|node_type)[ \t]*:", re.M)
-
-
-class UsageError(Exception):
-    """Exit 2."""
 
 
 def is_yaml(path: Path) -> bool:
@@ -47,7 +43,6 @@ def looks_like_node_file(path: Path, limit: int) -> bool:
     if not is_yaml(path):
         return False
     try:
-        from pcelint.safeio import read_regular
         head = read_regular(path, min(limit, 1 << 20))
     except OSError:
         return False

@@ -29,7 +29,7 @@ class Settings:
     jobs: int = 1
     include_suppressed: bool = False
     config_path: Path | None = None
-    report_format: str = "text"  # what the report will be (SARIF needs line hashes)
+    line_hashes: bool = False  # compute GitHub line hashes (post-processing; only SARIF shows them)
     baseline: frozenset | None = None  # fingerprints from --baseline FILE
 
     def rel(self, path: Path) -> str:

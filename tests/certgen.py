@@ -5,9 +5,9 @@ RSA keys are generated once per session and reused, by index.
 """
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime, timezone
 from functools import lru_cache
-import ipaddress
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization

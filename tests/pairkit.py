@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pcelint.engine import PairSpec, enabled_rules, lint_unit
-from pcelint.model import PairOptions
+from certgen import NOW
+
+from pcelint.core.engine import enabled_rules, lint_unit
+from pcelint.core.model import PairOptions, PairSpec
 from pcelint.rules import BUILTIN
 from pcelint.settings import Settings
-
-from certgen import NOW
 
 NODE = """pce_fqdn: {fqdn}
 node_type: {node_type}

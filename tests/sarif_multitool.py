@@ -13,7 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from conftest import unavailable
 
 NATIVE = {"linux": "sarif-multitool-linux", "darwin": "sarif-multitool-darwin",

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import lint, pins, run
 from gitrepo import LONE, STANDBY, edit, make_repo
 

@@ -5,14 +5,14 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+import certgen as cg
 import pytest
 from cryptography.x509.oid import ExtendedKeyUsageOID
-
-import certgen as cg
 from pairkit import CERT, KEY, PAIR, PCE_FQDN, VIP, at, both, lint, pins, write_pair
-from pcelint import certs
-from pcelint.findings import Location
-from pcelint.model import PairOptions, Placed
+
+from pcelint.core.findings import Location
+from pcelint.core.model import PairOptions, Placed
+from pcelint.inputs.tls import parse as certs
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 ALL = ["pce-a.example.com", "pce-b.example.com", "pce.example.com"]
@@ -98,7 +98,7 @@ def test_extra_name_without_config_line_is_anchored_on_the_certificate_line(tmp_
 
 
 def test_extra_name_from_config_is_anchored_on_the_config_line(tmp_path):
-    from pcelint.findings import Span
+    from pcelint.core.findings import Span
     where = Location(".pcelint.yml", Span(6, 20, 6, 34), ("pairs", 0, "extra_names", 0))
     spec = write_pair(tmp_path, good_files(), options=PairOptions(
         extra_names=[Placed("lb.example.com", where)]))

@@ -8,11 +8,13 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURES, copy_fixture, lint, pins, run
+from conftest import PAIR_MULTI_PINS as MULTI
 
-import pcelint.registry
-from conftest import FIXTURES, PAIR_MULTI_PINS as MULTI, copy_fixture, lint, pins, run
+import pcelint.core.registry
 from pcelint import __version__
-from pcelint.rule import rule
+from pcelint.core.rule import rule
+
 
 @pytest.fixture
 def multi(tmp_path):
@@ -135,14 +137,17 @@ def test_version_and_python_m():
     assert out.strip() == f"pcelint {__version__}"
 
 
-def test_a_crashing_rule_is_a_notification_other_rules_run_and_exit_is_2(multi, monkeypatch):
+def test_a_crashing_rule_is_a_notification_other_rules_run_and_exit_is_2(multi, monkeypatch,
+                                                                         request):
     @rule("PCE998", "always-crashes", "error", "pair", "A test rule that raises.")
     def crashes(pair, ctx):
         """Raises."""
         raise KeyError("c2VjcmV0LWtleQ==")
 
-    builtin = pcelint.registry.all_rules()
-    monkeypatch.setattr(pcelint.registry, "all_rules", lambda: builtin + (crashes,))
+    registry = pcelint.core.registry
+    registry.all_rules.cache_clear()
+    monkeypatch.setattr(registry, "_plugins", lambda taken: (crashes,))
+    request.addfinalizer(registry.all_rules.cache_clear)
     for fmt in ("json", "sarif", "text", "github"):
         code, out, err = run(["check", ".", "--format", fmt, "--jobs", "1"], cwd=multi)
         assert code == 2

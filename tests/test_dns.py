@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from pcelint.engine import PairSpec, lint_unit
-from pcelint.model import PairOptions
+from pcelint.core.engine import lint_unit
+from pcelint.core.model import PairOptions, PairSpec
+from pcelint.inputs.dns.zonefile import (
+    load_zone,
+    origin_from_file_name,
+    resolve_in_zones,
+)
 from pcelint.rules import dns as dns_rules
 from pcelint.settings import Settings
-from pcelint.zones import load_zone, origin_from_file_name, resolve_in_zones
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -198,7 +202,7 @@ def test_dead_name_server_costs_a_timeout_not_a_hang():
 
 def test_live_without_nameserver_asks_the_authoritative_servers(nsd):
     """SOA, then NS, then the NS addresses: here the 'recursive resolver' is NSD itself."""
-    from pcelint.resolve import Server, resolve_names
+    from pcelint.inputs.dns.live import Server, resolve_names
     server = nsd({"corp.example": zone_file("dns-ttl-cname")})
     answers, notes = resolve_names(["pce-global.corp.example"], [], 2,
                                    recursors=[Server("127.0.0.1", server.port)], ns_port=server.port)
@@ -217,7 +221,8 @@ def _pair_args(zone: str):
 
 
 def test_cli_zone_file_reports_the_cname_ttl_with_its_line(tmp_path):
-    from conftest import copy_fixture, lint, pins as report_pins
+    from conftest import copy_fixture, lint
+    from conftest import pins as report_pins
     folder = copy_fixture("dns-ttl-cname", tmp_path)
     code, report = lint(_pair_args("corp.example.zone"), cwd=folder)
     assert code == 1
@@ -230,7 +235,8 @@ def test_cli_zone_file_reports_the_cname_ttl_with_its_line(tmp_path):
 
 
 def test_cli_nameserver_reports_the_same(tmp_path, nsd):
-    from conftest import copy_fixture, lint, pins as report_pins
+    from conftest import copy_fixture, lint
+    from conftest import pins as report_pins
     folder = copy_fixture("dns-ttl-cname", tmp_path)
     server = nsd({"corp.example": folder / "corp.example.zone"})
     _, static = lint(_pair_args("corp.example.zone"), cwd=folder)

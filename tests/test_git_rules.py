@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import shutil
 
+from conftest import FIXTURES, lint, pins, run
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-
-from conftest import FIXTURES, lint, pins, run
 from gitrepo import ACTIVE, APF_LINES, LONE, edit, git, make_repo
 
 

@@ -12,9 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import certgen as cg
+import pytest
 from conftest import FIXTURES
 from pairkit import write_pair
 
@@ -294,7 +293,7 @@ def test_fifo_is_never_opened(tmp_path):
 
 
 def test_zone_file_limit(tmp_path):
-    from pcelint.zones import ZoneError, load_zone
+    from pcelint.inputs.dns.zonefile import ZoneError, load_zone
 
     zone = tmp_path / "corp.example.zone"
     zone.write_bytes(b"@ 300 IN A 192.0.2.1\n" * 1000)
@@ -308,7 +307,7 @@ def test_zone_file_limit(tmp_path):
 def test_zone_reader_fuzz_regressions(tmp_path, text):
     """Found by fuzz/fuzz_zones.py: a line of only '(' (IndexError), dnspython's ValueError for a
     non-origin SOA; both must be a ZoneError (a notification), nothing else."""
-    from pcelint.zones import Zone, ZoneError, load_zone
+    from pcelint.inputs.dns.zonefile import Zone, ZoneError, load_zone
 
     zone = tmp_path / "corp.example.zone"
     zone.write_text(text)
@@ -373,7 +372,7 @@ def test_hostile_files_give_valid_reports_in_every_format(tmp_path):
 def test_zone_ttl_pattern_does_not_backtrack(tmp_path):
     """Found by fuzz/fuzz_zones.py: a 100-digit token followed by '%' made the TTL pattern
     "(\\d+[smhdw]?)+" backtrack for minutes. Now a ZoneError at once."""
-    from pcelint.zones import ZoneError, load_zone
+    from pcelint.inputs.dns.zonefile import ZoneError, load_zone
 
     zone = tmp_path / "t.zone"
     zone.write_bytes(b"T\\\n$\n@ " + b"9" * 120 + b"%\n@$")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from pcelint.findings import Span
+from pcelint.core.findings import Span
+from pcelint.core.loader import load_yaml
 from pcelint.limits import Limits
-from pcelint.loader import load_yaml
 
 
 def problems(raw: bytes, limits=Limits()):

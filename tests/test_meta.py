@@ -8,10 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pcelint.docs import rule_table
-from pcelint.registry import all_rules
-from pcelint.rule import SECTIONS
-from pcelint.schema import KEYWORDS, load_schema, validate
+from pcelint.core.registry import all_rules
+from pcelint.core.rule import SECTIONS
+from pcelint.core.schema import KEYWORDS, load_schema, validate
+from pcelint.reporters.ruledocs import rule_table
 
 ROOT = Path(__file__).parent.parent
 TESTS = Path(__file__).parent
@@ -53,7 +53,7 @@ def test_every_fixture_is_used():
 def test_readme_rule_table_is_current():
     readme = (ROOT / "README.md").read_text()
     table = re.search(r"<!-- rules:start -->\n(.*?)<!-- rules:end -->", readme, re.S).group(1)
-    assert table == rule_table(), "run: python -c 'from pcelint.docs import rule_table; print(rule_table())'"
+    assert table == rule_table(), "run: python -c 'from pcelint.reporters.ruledocs import rule_table; print(rule_table())'"
 
 
 def _keywords(schema):
@@ -104,7 +104,7 @@ def test_small_validator_agrees_with_jsonschema(data):
 
 
 def test_rules_document_is_current_and_has_every_sarif_help_anchor():
-    from pcelint.docs import rules_document
+    from pcelint.reporters.ruledocs import rules_document
     text = (ROOT / "docs" / "rules.md").read_text()
     assert text == rules_document(), "regenerate docs/rules.md (see its first line)"
     for r in RULES:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import lint, pins
 
 BASE = "pce_fqdn: pce.example.com\nnode_type: core\n"

@@ -7,9 +7,8 @@ max_disk_usage_gb 10:22, partition_fraction 11:23, wal_keep_segments 12:22, http
 from __future__ import annotations
 
 import pytest
-
 from conftest import lint, pins
-from nodegen import write_pair, sub
+from nodegen import sub, write_pair
 
 A, S = "pair/active/", "pair/standby/"
 NO_APF = sub("active_standby_replication:\n  active_pce_fqdn: pce.example.com\n", "")

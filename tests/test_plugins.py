@@ -13,15 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import PAIR_MULTI_PINS as MULTI, copy_fixture
+from conftest import PAIR_MULTI_PINS as MULTI
+from conftest import copy_fixture
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_IN_EXCEPTION = "c3VwZXItc2VjcmV0LWtleQ=="
 
 PLUGIN = f'''
-from pcelint.findings import Problem
-from pcelint.rule import rule
+from pcelint.core.findings import Problem
+from pcelint.core.rule import rule
 
 
 @rule("PCE990", "crashy", "error", "pair", "A test rule that always raises.")

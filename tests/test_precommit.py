@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import need_tool, unavailable
 from gitrepo import ACTIVE, GIT_ENV, LONE, STANDBY, edit, git, make_repo
 

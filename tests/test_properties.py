@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pcelint import names, san
+from pcelint.core import names
+from pcelint.core.loader import LINE_BREAK, Loaded, load_yaml
+from pcelint.inputs.tls import san
 from pcelint.limits import Limits
-from pcelint.loader import LINE_BREAK, Loaded, load_yaml
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SMALL_LIMITS = Limits(max_bytes=64 * 1024, max_aliases=20, max_nodes=2000, max_depth=32)

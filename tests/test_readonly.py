@@ -8,12 +8,12 @@ import hashlib
 import os
 from pathlib import Path
 
-import pytest
-
 import certgen as cg
-import pcelint.reporters
+import pytest
 from conftest import run
 from pairkit import write_pair
+
+import pcelint.commands
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -79,7 +79,7 @@ def test_a_failing_run_leaves_the_old_report_and_no_temporary_file(tree, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("reporter broke")
 
-    monkeypatch.setattr(pcelint.reporters, "render", broken)
+    monkeypatch.setattr(pcelint.commands, "render", broken)
     code, _, err = run(["check", "pces/prod", "--format", "sarif", "--output", report], cwd=tree)
     assert code == 2 and "internal error (RuntimeError)" in err
     monkeypatch.undo()

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_fixture, run
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

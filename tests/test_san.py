@@ -1,11 +1,11 @@
-"""pcelint.san: RFC 9525 name matching, table-driven."""
+"""pcelint.inputs.tls.san: RFC 9525 name matching, table-driven."""
 from __future__ import annotations
 
 import ipaddress
 
 import pytest
 
-from pcelint.san import covers, reference_name, san_problem
+from pcelint.inputs.tls.san import covers, reference_name, san_problem
 
 IP = ipaddress.ip_address
 

@@ -6,12 +6,12 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import copy_fixture, run
 from gitrepo import edit, make_repo
-from pcelint.linehash import line_hashes
-from pcelint.registry import all_rules
 from sarif_multitool import need_multitool, validate
+
+from pcelint.core.registry import all_rules
+from pcelint.post.linehash import line_hashes
 
 SPACED = "pces/prod east"
 

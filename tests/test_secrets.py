@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 import certgen as cg
+import pytest
 from conftest import run
 from pairkit import write_pair
 
@@ -72,8 +71,8 @@ def test_no_format_shows_a_secret_or_key_material(leaky, fmt):
 
 def test_exception_texts_hold_no_secret(leaky):
     """Every problem the loader and the key reader produce, and a crashing rule's notification."""
-    from pcelint import certs
-    from pcelint.loader import load_yaml
+    from pcelint.core.loader import load_yaml
+    from pcelint.inputs.tls import parse as certs
 
     root, secrets = leaky
     texts = []

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import lint, pins
 from gitrepo import ACTIVE, STANDBY, edit, make_repo
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pcelint.engine import PairSpec, lint_unit
-from pcelint.model import PairOptions
+from pcelint.core.engine import lint_unit
+from pcelint.core.model import PairOptions, PairSpec
 from pcelint.rules import wal
 from pcelint.settings import Settings
 
@@ -98,7 +98,8 @@ def test_unset_is_a_note_and_budget_counts_zero():
 
 
 def test_cli_traffic_disk_per_side(tmp_path):
-    from conftest import copy_fixture, lint, pins as report_pins
+    from conftest import copy_fixture, lint
+    from conftest import pins as report_pins
     folder = copy_fixture("wal-boundary", tmp_path)
     code, report = lint(["pair", "--active", "active", "--standby", "standby", "--select", "PCE5",
                          "--traffic-disk-gb", "540,500"], cwd=folder)

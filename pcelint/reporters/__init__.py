@@ -1,7 +1,7 @@
 """Reporters: pure functions from a RunResult to the report text."""
 from __future__ import annotations
 
-from pcelint.findings import LEVELS
+from pcelint.core.findings import LEVELS
 
 
 def counts(result) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from pcelint.mask import SECRET_MARKERS
+from pcelint.core.mask import SECRET_MARKERS
 
 _SECRET_VALUE = re.compile(
     r"(?P<key>[\"']?[\w.-]*(?:%s)[\w.-]*[\"']?\s*:[ \t]*)(?P<value>[^,}\]#\n]*)" %

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from pcelint import __version__
 from pcelint.reporters import visible
+from pcelint.reporters.ruledocs import markdown_doc, plain_doc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/pcelint/pcelint"
@@ -44,7 +45,6 @@ def _clip(text: str, limit: int = 1024) -> str:
 
 
 def rule_descriptor(rule) -> dict:
-    from pcelint.docs import markdown_doc, plain_doc
 
     return {
         "id": rule.code,

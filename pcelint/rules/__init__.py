@@ -4,16 +4,22 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 """
 from __future__ import annotations
 
-from pcelint.rules import (certificate, cluster, dns, history, input_rules, node, replication,
-                           repository, suppression, wal)
+from pcelint.rules import (
+    certificate,
+    cluster,
+    dns,
+    file,
+    node,
+    replication,
+    repository,
+    wal,
+)
 
 BUILTIN = (
-    *input_rules.RULES,
-    *suppression.RULES,
+    *file.RULES,
     *node.RULES,
     *cluster.RULES,
     *replication.RULES,
-    *history.RULES,
     *certificate.RULES,
     *wal.RULES,
     *dns.RULES,

@@ -2,18 +2,18 @@
 
 Checked once per distinct leaf certificate per PCE, anchored on the `web_service_certificate` value
 (`web_service_private_key` for PCE405) of the first node file that names it, with the certificate
-file as related location. The rules read `pair.evidence["certs"]` (see `pcelint.certinput`); they
+file as related location. The rules read `pair.evidence["certs"]` (see `pcelint.inputs.tls.provider`); they
 never open a file. cryptography is imported only inside the checks that call it.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from pcelint import certinput as tls
-from pcelint.findings import Location, Problem, Skip
-from pcelint.names import fqdn_problem, is_ip, norm
-from pcelint.rule import rule
-from pcelint.san import covers, reference_name, san_problem
+from pcelint.core.findings import Location, Problem, Skip
+from pcelint.core.names import fqdn_problem, is_ip, norm
+from pcelint.core.rule import rule
+from pcelint.inputs.tls import provider as tls
+from pcelint.inputs.tls.san import covers, reference_name, san_problem
 
 NEEDS = {"certs"}
 CERT_KEY = "web_service_certificate"
@@ -297,7 +297,7 @@ def cert_validity(pair, ctx):
     soon_level = ctx.options.get("soon_level") or "warning"
     usable, reasons = tls.all_groups(pair)
     yield from _skips(reasons)
-    from pcelint.certs import when
+    from pcelint.inputs.tls.parse import when
 
     for group in usable:
         leaf, rel = group.leaf, group.cert.rel
@@ -425,7 +425,7 @@ def cert_usage(pair, ctx):
     ## Options
     None.
     """
-    from pcelint.certs import CLIENT_AUTH, SERVER_AUTH
+    from pcelint.inputs.tls.parse import CLIENT_AUTH, SERVER_AUTH
 
     usable, reasons = tls.all_groups(pair)
     yield from _skips(reasons)
@@ -475,7 +475,7 @@ def cert_chain(pair, ctx):
     ## Options
     None.
     """
-    from pcelint.certs import chain_problem, order_problem
+    from pcelint.inputs.tls.parse import chain_problem, order_problem
 
     now = _now(ctx.settings)
     usable, reasons = tls.all_groups(pair)

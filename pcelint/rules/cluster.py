@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pcelint.findings import Problem
-from pcelint.mask import dotted, is_secret_key, shown
-from pcelint.names import norm
-from pcelint.rule import rule
+from pcelint.core.findings import Problem
+from pcelint.core.mask import dotted, is_secret_key, shown
+from pcelint.core.names import norm
+from pcelint.core.rule import rule
 
 # Keys that must be identical on every node of one PCE (domain notes), with how to compare them.
 SAME_ON_EVERY_NODE = (

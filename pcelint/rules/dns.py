@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import ipaddress
 
-from pcelint.dnsinput import NO_DNS_DATA
-from pcelint.findings import Location, Problem, Skip, Skipped, Span
-from pcelint.names import fqdn_problem, norm
-from pcelint.rule import rule
+from pcelint.core.findings import Location, Problem, Skip, Skipped, Span
+from pcelint.core.names import fqdn_problem, norm
+from pcelint.core.rule import rule
+from pcelint.inputs.dns.provider import NO_DNS_DATA
 
 ACTIVE_KEY = ("active_standby_replication", "active_pce_fqdn")
 DEFAULT_MAX_TTL = 1800

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import difflib
 
-from pcelint.findings import Problem
-from pcelint.mask import dotted, shown
-from pcelint.names import fqdn_problem, is_ip
-from pcelint.rule import rule
-from pcelint.schema import load_schema, subschema, validate
+from pcelint.core.findings import Problem
+from pcelint.core.mask import dotted, shown
+from pcelint.core.names import fqdn_problem, is_ip
+from pcelint.core.rule import rule
+from pcelint.core.schema import load_schema, subschema, validate
 
 SCHEMA_FILE = "runtime_env.schema.json"
 _KIND = {"object": "a mapping", "array": "a list", "string": "a string", "boolean": "a boolean",

@@ -1,11 +1,12 @@
 """PCE7xx: repository hygiene. PCE701 (a private key committed or staged); its input (what git
-holds) comes from `pcelint.gitio`, so the check does no I/O."""
+holds) comes from `pcelint.inputs.git`, so the check does no I/O."""
 from __future__ import annotations
 
 import struct
 
-from pcelint.findings import Location, Problem, Skip
-from pcelint.rule import rule
+from pcelint.core.findings import Location, Problem, Skip
+from pcelint.core.rule import rule
+
 
 def is_encrypted(block) -> bool:
     """Whether a PEM private-key block is encrypted (PKCS#8, legacy OpenSSL, OpenSSH)."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from pcelint.findings import Problem, Skip
-from pcelint.rule import rule
+from pcelint.core.findings import Problem, Skip
+from pcelint.core.rule import rule
 
 SEGMENT = 16 * 1024 * 1024  # one WAL segment: 16 MiB = 16,777,216 bytes
 GIB = 1024 ** 3

@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from pcelint.inputs.safeio import read_regular
+
 SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH.dotted_string
 CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)(?:-----END \1-----|\Z)", re.S)
@@ -91,7 +93,6 @@ def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | 
     key = str(path)
     if key not in files:
         try:
-            from pcelint.safeio import read_regular
             data = read_regular(path, limit)
         except OSError as exc:
             files[key] = (None, f"it cannot be read ({exc.strerror or type(exc).__name__})")
@@ -319,8 +320,12 @@ def order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
 
 def chain_problem(bundle: CertBundle, ca: CertBundle, at: datetime) -> str | None:
     """Why the bundle does not build to a root in the CA bundle at time `at`, or None."""
-    from cryptography.x509.verification import (ExtensionPolicy, PolicyBuilder, Store,
-                                                VerificationError)
+    from cryptography.x509.verification import (
+        ExtensionPolicy,
+        PolicyBuilder,
+        Store,
+        VerificationError,
+    )
 
     leaf = bundle.leaf
     # Judge the chain inside the leaf's own validity window: expiry is PCE404's business.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 
+
 def _ip(text):
     try:
         return ipaddress.ip_address(str(text).strip())

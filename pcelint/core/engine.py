@@ -6,24 +6,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint import inputs
-from pcelint.findings import (Finding, Notification, Problem, Skip, Skipped, SkipRecord,
-                              fingerprint)
-from pcelint.loader import load_yaml
-from pcelint.model import NodeFile, Pair, PairOptions, Pce
-
-
-@dataclass
-class PairSpec:
-    name: str
-    active: list  # absolute Paths, in path order
-    standby: list
-    folder: Path
-    options: PairOptions = field(default_factory=PairOptions)
-
-
-@dataclass
-class LoneSpec:
-    path: Path
+from pcelint.core.findings import (
+    Finding,
+    Notification,
+    Problem,
+    Skip,
+    Skipped,
+    SkipRecord,
+    Span,
+    fingerprint,
+)
+from pcelint.core.loader import Loaded, LoadProblem, load_yaml
+from pcelint.core.model import LoneSpec, NodeFile, Pair, PairSpec, Pce
+from pcelint.inputs.safeio import read_regular
 
 
 @dataclass
@@ -61,19 +56,11 @@ def enabled_rules(all_rules, settings) -> tuple:
     return tuple(chosen)
 
 
-def read_bytes(path: Path, limit: int) -> bytes | None:
-    from pcelint.safeio import read_regular
-
-    return read_regular(path, limit)
-
-
 def load_node_file(path: Path, settings, role=None) -> NodeFile:
     rel = settings.rel(path)
     try:
-        raw = read_bytes(path, settings.limits.max_bytes)
+        raw = read_regular(path, settings.limits.max_bytes)
     except OSError as exc:
-        from pcelint.findings import Span
-        from pcelint.loader import Loaded, LoadProblem
         loaded = Loaded(None, problems=[LoadProblem(
             "PCE001", f"The file cannot be read: {exc.strerror or type(exc).__name__}; check that it "
             "exists and is readable.", Span.at_start())])
@@ -88,7 +75,9 @@ def build_pair(spec: PairSpec, settings) -> Pair:
     return Pair(spec.name, active, standby, spec.options, spec.folder)
 
 
-class _Runner:
+class Runner:
+    """Runs rules on subjects for one unit (or one run-level subject) and stamps what they yield."""
+
     def __init__(self, rules, settings, result: UnitResult, pair_name=None):
         self.rules = rules
         self.settings = settings
@@ -140,6 +129,20 @@ class _Runner:
             fingerprint=fingerprint(code, at.path, at.key_path, self.pair_name, problem.discriminator)))
 
 
+def run_scope(result, settings, rules, subject) -> None:
+    """Run scope-"run" or "post" rules on one subject, stamped as unit findings are."""
+    if not rules:
+        return
+    unit = UnitResult()
+    runner = Runner(rules, settings, unit)
+    for r in rules:
+        runner.run(r, subject)
+    result.findings.extend(unit.findings)
+    result.skipped.extend(unit.skipped)
+    result.notifications.extend(unit.notifications)
+    result.crashed |= unit.crashed
+
+
 def _crash_message(rule, exc) -> str:
     # Only the exception type and where it was raised: an exception's text may quote input values.
     frames = traceback.extract_tb(exc.__traceback__)
@@ -166,7 +169,7 @@ def lint_unit(spec, rules, settings, cache=None) -> UnitResult:
         unit = build_pair(spec, settings)
         files, pair_name = unit.files, unit.name
     result.files = [f.rel for f in files]
-    runner = _Runner(rules, settings, result, pair_name)
+    runner = Runner(rules, settings, result, pair_name)
     runner.roles = {f.rel: f.role for f in files}
     needs = set().union(*(r.needs for r in rules)) if rules else set()
     if needs:
@@ -179,11 +182,11 @@ def lint_unit(spec, rules, settings, cache=None) -> UnitResult:
             if r.paired_only and pair_name is None:
                 continue
             for node in files:
-                if node.data is None and not r.code.startswith("PCE0"):
+                if node.data is None and not r.on_unparsed:
                     runner.skip(r, _unparsed_reason([node]))
                     continue
                 runner.run(r, node, node.role)
-        elif pair_name is None or r.scope == "run":
+        elif pair_name is None or r.scope in ("run", "post"):
             continue
         elif r.scope == "pce":
             for pce, reason in zip(unit.pces, pce_reasons):

@@ -6,7 +6,15 @@ reads in `unit.evidence[need]` (pairs) or on the node files, and returns a list 
 """
 from __future__ import annotations
 
-PROVIDERS: dict = {}
+from pcelint.inputs import git
+from pcelint.inputs.dns.provider import provide_dns
+from pcelint.inputs.tls import provider as tls
+
+PROVIDERS: dict = {
+    tls.NEED: tls.provide,
+    "dns": provide_dns,  # imports dnspython only when there is DNS evidence to read
+    "git_base": git.provide_base,
+}
 
 
 def prepare(unit, needs, settings, cache) -> list:
@@ -18,9 +26,3 @@ def prepare(unit, needs, settings, cache) -> list:
     return notes
 
 
-from pcelint import certinput, gitio  # noqa: E402 - providers register after PROVIDERS exists
-from pcelint.dnsinput import provide_dns  # noqa: E402 (imports dnspython lazily)
-
-PROVIDERS[certinput.NEED] = certinput.provide
-PROVIDERS["dns"] = provide_dns
-PROVIDERS["git_base"] = gitio.provide_base

@@ -1,10 +1,20 @@
-"""One lint run: units through the engine (serially or in a process pool), merged in order."""
+"""One lint run: units through the engine (serially or in a process pool), merged in order, then
+the run-level rules and post-processing. The result is complete: reporters do no I/O."""
 from __future__ import annotations
 
 import os
 
-from pcelint.engine import PairSpec, UnitResult, _Runner, lint_unit
-from pcelint.findings import LEVEL_RANK, RunResult
+from pcelint.core.engine import lint_unit, load_node_file, run_scope
+from pcelint.core.findings import LEVEL_RANK, RunResult
+from pcelint.core.loader import decode
+from pcelint.core.model import Pair, PairSpec, Pce
+from pcelint.core.registry import all_rules
+from pcelint.inputs.dns.provider import live_answers, pair_names
+from pcelint.inputs.git import Repo, tracked_key_blocks
+from pcelint.inputs.safeio import read_regular
+from pcelint.post.baseline import apply_baseline
+from pcelint.post.linehash import add_line_hashes
+from pcelint.post.suppress import apply_per_file_ignores, apply_suppressions
 
 POOL_MIN_UNITS = 4  # below this a process pool costs more than it saves
 
@@ -12,7 +22,6 @@ _worker_state: dict = {}
 
 
 def _init_worker(rule_codes, settings, cache):
-    from pcelint.registry import all_rules
     by_code = {r.code: r for r in all_rules()}
     _worker_state.update(rules=tuple(by_code[c] for c in rule_codes), settings=settings, cache=cache)
 
@@ -36,41 +45,11 @@ def lint_units(units, rules, settings, cache=None) -> list:
         return list(pool.map(_lint_in_worker, units, chunksize=max(1, len(units) // (jobs * 4))))
 
 
-class Sources(dict):
-    """Report path -> lines. Files whose lines a worker did not send are read when first asked for."""
-
-    def __init__(self):
-        super().__init__()
-        self.unread: dict = {}  # report path -> path
-
-    def get(self, key, default=None):
-        if key not in self and key in self.unread:
-            from pcelint.loader import decode
-            try:
-                with open(self.unread.pop(key), "rb") as handle:
-                    text, _ = decode(handle.read())
-            except OSError:
-                text = None
-            if text is not None:
-                self[key] = text.splitlines()
-        return super().get(key, default)
-
-    def __missing__(self, key):
-        lines = self.get(key)
-        if lines is None:
-            raise KeyError(key)
-        return lines
-
-
 def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
     """Live DNS: every pair's names resolved at once, before linting, so a dead server costs one
     timeout per step of a resolution chain for the whole run, not one per pair."""
     if not (settings.dns or settings.nameservers) or not any("dns" in r.needs for r in rules):
         return {}, []
-    from pcelint.dnsinput import live_answers, pair_names
-    from pcelint.engine import load_node_file
-    from pcelint.model import Pair, Pce
-
     names = []
     for spec in units:
         if isinstance(spec, PairSpec):
@@ -85,14 +64,14 @@ def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
 
 def execute(units, rules, settings) -> RunResult:
     result = RunResult(rules=rules)
-    result.sources = Sources()
+    unread: dict = {}  # report path -> path, of linted files whose lines no worker sent back
     cache, result.notifications = prefetch_dns(units, rules, settings)
     for spec, unit in zip(units, lint_units(units, rules, settings, cache)):
         result.findings.extend(unit.findings)
         result.skipped.extend(unit.skipped)
         result.notifications.extend(unit.notifications)
         result.sources.update(unit.sources)
-        result.sources.unread.update(unit.unread)
+        unread.update(unit.unread)
         result.crashed |= unit.crashed
         result.files += len(unit.files)
         result.pairs += isinstance(spec, PairSpec)
@@ -100,6 +79,7 @@ def execute(units, rules, settings) -> RunResult:
     for step in POSTPROCESS:
         step(result, settings)
     result.findings.sort(key=lambda f: f.sort_key())
+    read_cited(result, unread, settings)
     result.exit_code = exit_code(result, settings)
     return result
 
@@ -112,25 +92,9 @@ def exit_code(result: RunResult, settings) -> int:
     return 1 if failing else 0
 
 
-def run_scope(result: RunResult, settings, rules, subject) -> None:
-    """Run scope-"run" rules on one subject, stamped as the engine stamps unit findings."""
-    if not rules:
-        return
-    unit = UnitResult()
-    runner = _Runner(rules, settings, unit)
-    for r in rules:
-        runner.run(r, subject)
-    result.findings.extend(unit.findings)
-    result.skipped.extend(unit.skipped)
-    result.notifications.extend(unit.notifications)
-    result.crashed |= unit.crashed
-
-
 def run_level(result: RunResult, rules, settings) -> None:
     """The repository-wide rules (PCE701): once per run, on what git tracks or has staged."""
-    from pcelint.gitio import Repo, tracked_key_blocks
-
-    chosen = [r for r in rules if r.scope == "run" and "suppressions" not in r.needs]
+    chosen = [r for r in rules if r.scope == "run"]
     if not chosen:
         return
     repo = tracked_key_blocks(settings.repo_root, settings) if settings.repo_root else Repo(None)
@@ -139,33 +103,21 @@ def run_level(result: RunResult, rules, settings) -> None:
     run_scope(result, settings, chosen, repo)
 
 
-def add_line_hashes(result: RunResult, settings) -> None:
-    """GitHub's primaryLocationLineHash for each finding's line, from the file as it is on disk."""
-    if settings.report_format != "sarif":
-        return  # only SARIF carries them; reading every cited file again is not free
-    from pcelint.linehash import line_hashes
-
-    by_path: dict = {}
-    for f in result.findings:
-        path = f.location.path
-        if path not in by_path:
-            try:
-                raw = (settings.root / path).read_bytes()
-            except OSError:
-                by_path[path] = {}
-                continue
-            by_path[path] = line_hashes(raw.decode("utf-8", errors="replace"))
-        value = by_path[path].get(f.location.span.line)
-        if value:
-            result.line_hashes[(path, f.location.span.line)] = value
-
-
-def _postprocess() -> list:
-    from pcelint.baseline import apply_baseline
-    from pcelint.suppress import apply_per_file_ignores, apply_suppressions
-
-    return [apply_suppressions, apply_per_file_ignores, apply_baseline, add_line_hashes]
+def read_cited(result: RunResult, unread: dict, settings) -> None:
+    """The lines of every cited file that no worker sent back, so reporters need not read any."""
+    cited = {f.location.path for f in result.findings}
+    cited.update(r.path for f in result.findings for r in f.related)
+    for rel in sorted(cited - result.sources.keys()):
+        if rel not in unread:
+            continue
+        try:
+            raw = read_regular(unread[rel], settings.limits.max_bytes)
+        except OSError:
+            continue
+        text, _ = decode(raw) if raw is not None else (None, None)
+        if text is not None:
+            result.sources[rel] = text.splitlines()
 
 
 # Steps run on the merged result before exit codes: each is step(result, settings).
-POSTPROCESS: list = _postprocess()
+POSTPROCESS = (apply_suppressions, apply_per_file_ignores, apply_baseline, add_line_hashes)

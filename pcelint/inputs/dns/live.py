@@ -19,7 +19,8 @@ import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
-from pcelint.dnsdata import Record, Resolution
+from pcelint.core.findings import Notification
+from pcelint.inputs.dns.answers import Record, Resolution
 
 MAX_CHAIN = 16
 
@@ -195,7 +196,6 @@ class Live:
             f"the CNAME chain from '{asked}' is longer than {MAX_CHAIN} links or loops"))
 
     def notifications(self):
-        from pcelint.findings import Notification
         notes = []
         for (label, what), names in sorted(self.errors.items()):
             listed = ", ".join(f"'{n}'" for n in sorted(names))
@@ -241,7 +241,6 @@ async def _server_addresses(specs, timeout):
 
 def resolve_names(names, nameservers, timeout: float, recursors=None, ns_port: int = 53):
     """Resolve every name concurrently -> ({name: Resolution}, [Notification])."""
-    from pcelint.findings import Notification
 
     async def run():
         servers, problems = await _server_addresses(nameservers, timeout)

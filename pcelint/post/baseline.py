@@ -9,12 +9,11 @@ import json
 from pathlib import Path
 
 from pcelint import __version__
+from pcelint.errors import BaselineError
 
 VERSION = 1
 
 
-class BaselineError(Exception):
-    """Exit 2: the file is missing or is not a pcelint baseline."""
 
 
 def read(path: Path) -> frozenset:

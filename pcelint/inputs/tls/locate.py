@@ -40,10 +40,6 @@ class Located:
         return self.override or bool(self.written)
 
 
-def candidates(written: str | None, node_path: Path, folder: Path) -> list[Path]:
-    return [Path(p) for p in _candidates(written, node_path, folder)]
-
-
 def _candidates(written: str | None, node_path, folder) -> tuple:
     # Built from strings (pathlib joins and comparisons cost more than the stat calls do).
     out: list[str] = []

@@ -15,7 +15,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from pcelint.findings import Span
+from pcelint.core.findings import Span
 from pcelint.limits import Limits
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -194,18 +194,6 @@ class _Builder:
                 raise _Refused("PCE001", f"The value cannot be read as '{_short(tag)}'; fix the value "
                                "or quote it.", span) from None
         self._emit(value, span, event.anchor, 1, event.end_mark)
-
-    def _on_SequenceStartEvent(self, event):
-        self._open("seq", event)
-
-    def _on_MappingStartEvent(self, event):
-        self._open("map", event)
-
-    def _on_SequenceEndEvent(self, event):
-        self._close(event)
-
-    def _on_MappingEndEvent(self, event):
-        self._close(event)
 
     def _on_AliasEvent(self, event):
         span = _span(event.start_mark, event.end_mark)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcelint.findings import Location, Span
-from pcelint.loader import Loaded, split_lines
+from pcelint.core.findings import Location, Span
+from pcelint.core.loader import Loaded, split_lines
 
 MISSING = object()
 
@@ -113,5 +113,22 @@ class Pair:
     def files(self) -> list[NodeFile]:
         return self.active.files + self.standby.files
 
-    def other(self, pce: Pce) -> Pce:
-        return self.standby if pce is self.active else self.active
+
+@dataclass
+class PairSpec:
+    """A unit of work found by discovery: the node files of one pair, not yet loaded."""
+
+
+    name: str
+    active: list  # absolute Paths, in path order
+    standby: list
+    folder: Path
+    options: PairOptions = field(default_factory=PairOptions)
+
+
+@dataclass
+class LoneSpec:
+    """A unit of work found by discovery: a node file that belongs to no pair."""
+
+
+    path: Path

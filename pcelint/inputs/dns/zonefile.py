@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcelint.dnsdata import Record, Resolution
+from pcelint.inputs.dns.answers import Record, Resolution
+from pcelint.inputs.safeio import read_regular
 
 _GENERATE = re.compile(r"^\$GENERATE[ \t]+(\d+)-(\d+)(?:/(\d+))?", re.I | re.M)
 # "300", "1h30m": each unit but the last ends in a letter, so a long digit run cannot be split in
@@ -123,7 +124,6 @@ def load_zone(path: str, display: str, configured_origin: str | None = None,
               limit: int | None = None, max_generated: int | None = None) -> Zone:
     """Parse one zone file; keep every CNAME, A and AAAA set with the line it was written on.
     A file larger than `limit` bytes (the 'max_zone_bytes' limit) is refused unread."""
-    from pcelint.safeio import read_regular
     try:
         raw = read_regular(path, limit if limit is not None else 1 << 62)
         if limit is not None and len(raw) > limit:

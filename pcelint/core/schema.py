@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 KEYWORDS = {"$schema", "$id", "title", "description", "type", "required", "properties", "items",
             "enum", "const", "anyOf", "minimum", "maximum", "exclusiveMinimum", "pattern"}
@@ -26,9 +26,18 @@ _TYPES = {
 }
 
 
+def schema_dir() -> Path:
+    """The shipped schemas: `pcelint/schemas/` in an installed package, the top-level `schemas/`
+    (their one source, mapped into the package by pyproject.toml) in a plain checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "schemas"
+    return installed if installed.is_dir() else package.parent / "schemas"
+
+
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict:
-    return json.loads(resources.files("pcelint.schemas").joinpath(name).read_text("utf-8"))
+    with open(schema_dir() / name, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 @lru_cache(maxsize=None)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-SCOPES = ("file", "pce", "pair", "run")
+SCOPES = ("file", "pce", "pair", "run", "post")
 SECTIONS = ("What it does", "Why it matters", "Example", "Fix", "Options")
 
 
@@ -16,13 +16,15 @@ class Rule:
     name: str
     level: str
     scope: str  # file: check(NodeFile, ctx); pce: check(Pce, ctx); pair: check(Pair, ctx);
-    # run: check(Run, ctx), once per run (repository-wide rules)
+    # run: check(Repo, ctx), once per run (repository-wide rules);
+    # post: check(subject, ctx) from post-processing (PCE005 gets the unused suppressions)
     summary: str
     check: Callable
     doc: str
     options: dict = field(default_factory=dict)  # option name -> default
     needs: frozenset = frozenset()  # inputs the engine must prepare: "certs", "dns", "git_base", ...
     paired_only: bool = False  # file rules that only apply to node files of a pair
+    on_unparsed: bool = False  # file rules that also run on a file that failed to load
     tags: tuple = ()
 
     @property
@@ -35,11 +37,11 @@ class Rule:
 
 
 def rule(code: str, name: str, level: str, scope: str, summary: str, *, options=None, needs=(),
-         paired_only: bool = False, tags=()) -> Callable[[Callable], Rule]:
+         paired_only: bool = False, on_unparsed: bool = False, tags=()) -> Callable[[Callable], Rule]:
     assert scope in SCOPES, scope
 
     def wrap(check: Callable) -> Rule:
         return Rule(code, name, level, scope, summary, check, inspect.cleandoc(check.__doc__ or ""),
-                    dict(options or {}), frozenset(needs), paired_only, tuple(tags))
+                    dict(options or {}), frozenset(needs), paired_only, on_unparsed, tuple(tags))
 
     return wrap

@@ -5,14 +5,14 @@ import os
 import sys
 from functools import lru_cache
 
-from pcelint.rule import Rule
+from pcelint.core.rule import Rule
+from pcelint.rules import BUILTIN
 
 ENTRY_POINT_GROUP = "pcelint.rules"
 
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple:
-    from pcelint.rules import BUILTIN
 
     return BUILTIN + _plugins(frozenset(r.code for r in BUILTIN))
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pcelint.locate import Located, locate
+from pcelint.core.findings import Location, Skipped, Span
+from pcelint.inputs.tls.locate import Located, locate
 
 NEED = "certs"
 
@@ -41,7 +42,7 @@ class TlsEvidence:
 
 
 def _material(kind, node, pair, settings, cache) -> Material:
-    from pcelint import certs
+    from pcelint.inputs.tls import parse as certs
 
     located = locate(kind, node, pair)
     material = Material(located)
@@ -108,7 +109,6 @@ class Group:
 
 
 def evidence(pair) -> TlsEvidence:
-    from pcelint.findings import Skipped
 
     found = pair.evidence.get(NEED)
     if found is None:
@@ -185,7 +185,6 @@ def _all_groups(pair):
 
 def file_location(material: Material, line: int = 1, message: str = "", marker: str = BEGIN_CERT):
     """A location in a certificate or key file: its PEM block's BEGIN line (line 1 for DER)."""
-    from pcelint.findings import Location, Span
 
     width = len(marker) if material.value is not None and getattr(material.value, "fmt", "PEM") == "PEM" else 0
     return Location(material.rel or str(material.located.path), Span(line, 1, line, 1 + width), (),

@@ -7,41 +7,10 @@ the merged run result (post-processing), because PCE005 needs every finding of t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from pcelint.findings import Span
-
-_COMMENT = re.compile(r"(?:^|(?<=\s))#\s*pcelint\s*:\s*(?P<kind>disable-file|disable)\s*=\s*"
-                      r"(?P<rules>[^\s#-][^#]*?)\s*(?:--\s*(?P<reason>.*?))?\s*$")
-
-
-@dataclass(frozen=True)
-class Suppression:
-    path: str
-    span: Span  # the comment
-    kind: str  # "disable" or "disable-file"
-    tokens: tuple  # rule codes, names or prefixes as written
-    reason: str  # "" when missing
-    target: int  # the line whose findings it suppresses (0: the whole file)
-    text: str  # the comment, normalized (fingerprint input)
-
-
-def parse(path: str, lines: list[str]) -> list[Suppression]:
-    found = []
-    for number, line in enumerate(lines, 1):
-        if "pcelint" not in line:
-            continue
-        match = _COMMENT.search(line)
-        if not match:
-            continue
-        tokens = tuple(t.strip() for t in match.group("rules").split(",") if t.strip())
-        alone = not line[:match.start()].strip()
-        kind = match.group("kind")
-        target = 0 if kind == "disable-file" else (number + 1 if alone else number)
-        span = Span(number, match.start() + 1, number, len(line.rstrip()) + 1)
-        found.append(Suppression(path, span, kind, tokens, (match.group("reason") or "").strip(),
-                                 target, " ".join(match.group(0).split())))
-    return found
+from pcelint.core.comments import Suppression, Unused, parse
+from pcelint.core.engine import matches, run_scope
+from pcelint.core.registry import all_rules
 
 
 def glob_regex(pattern: str) -> re.Pattern:
@@ -76,7 +45,6 @@ def _config_relative(path: str, settings) -> str:
 
 def ignored_codes(path: str, settings, rules) -> set:
     """Codes that `per_file_ignores` turns off for one report path."""
-    from pcelint.engine import matches
 
     codes = set()
     for pattern, tokens in settings.per_file_ignores.items():
@@ -89,8 +57,6 @@ def ignored_codes(path: str, settings, rules) -> set:
 def apply_per_file_ignores(result, settings) -> None:
     if not settings.per_file_ignores:
         return
-    from pcelint.registry import all_rules
-
     cache: dict = {}
     kept = []
     for f in result.findings:
@@ -104,9 +70,6 @@ def apply_per_file_ignores(result, settings) -> None:
 
 def apply_suppressions(result, settings) -> None:
     """Mark suppressed findings; PCE005 for each comment that matched nothing that ran."""
-    from pcelint.engine import matches
-    from pcelint.registry import all_rules
-
     by_code = {r.code: r for r in all_rules()}
     comments = {path: parse(path, lines) for path, lines in result.sources.items()}
     used: set = set()  # (suppression, token)
@@ -133,18 +96,7 @@ def apply_suppressions(result, settings) -> None:
                 if any(r.code not in enabled or r.code in off or r.code in skipped for r in named):
                     continue
                 unused.setdefault(s, []).append(token)
-    from pcelint.run import run_scope
-
-    run_scope(result, settings, [r for r in result.rules if "suppressions" in r.needs],
-              Unused(unused))
-
-
-@dataclass
-class Unused:
-    """The subject of PCE005: each suppression comment of this run with its tokens that matched
-    no finding of a rule that ran."""
-
-    items: dict  # Suppression -> [tokens]
+    run_scope(result, settings, [r for r in result.rules if r.scope == "post"], Unused(unused))
 
 
 __all__ = ["Suppression", "Unused", "apply_per_file_ignores", "apply_suppressions", "parse"]

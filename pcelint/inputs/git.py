@@ -12,8 +12,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcelint.findings import Span
-from pcelint.loader import load_yaml
+from pcelint.core.findings import Span
+from pcelint.core.loader import load_yaml
 
 GIT_TIMEOUT = 60
 

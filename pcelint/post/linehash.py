@@ -6,6 +6,9 @@ units as the characters; the value is `hex:n`, n counting equal hashes earlier i
 """
 from __future__ import annotations
 
+from pcelint.core.findings import RunResult
+from pcelint.inputs.safeio import read_regular
+
 BLOCK = 100
 MOD = 37
 MASK = (1 << 64) - 1
@@ -63,3 +66,24 @@ def line_hashes(text: str) -> dict[int, str]:
             output()
         update(0)
     return out
+
+
+def add_line_hashes(result: RunResult, settings) -> None:
+    """GitHub's primaryLocationLineHash for each finding's line, from the file as it is on disk."""
+    if not settings.line_hashes:
+        return  # only SARIF carries them; reading every cited file again is not free
+    by_path: dict = {}
+    for f in result.findings:
+        path = f.location.path
+        if path not in by_path:
+            try:
+                raw = read_regular(settings.root / path, settings.limits.max_bytes)
+            except OSError:
+                raw = None
+            if raw is None:
+                by_path[path] = {}
+                continue
+            by_path[path] = line_hashes(raw.decode("utf-8", errors="replace"))
+        value = by_path[path].get(f.location.span.line)
+        if value:
+            result.line_hashes[(path, f.location.span.line)] = value

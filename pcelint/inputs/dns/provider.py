@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pcelint.dnsdata import DnsEvidence
-from pcelint.findings import Notification
-from pcelint.model import Pair
-from pcelint.names import fqdn_problem, norm
+from pcelint.core.findings import Notification
+from pcelint.core.model import Pair
+from pcelint.core.names import fqdn_problem, norm
+from pcelint.inputs.dns.answers import DnsEvidence
 
 NO_DNS_DATA = "no DNS data: give --zone-file or --dns"
 NAME_KEYS = (("active", ("active_standby_replication", "active_pce_fqdn")),
@@ -40,7 +40,7 @@ def _zone_entries(options):
 
 
 def _zones(pair, settings, cache, notes):
-    from pcelint.zones import ZoneError, load_zone
+    from pcelint.inputs.dns.zonefile import ZoneError, load_zone
     zones = []
     for path, origin in _zone_entries(pair.options):
         display = settings.rel(Path(path))
@@ -68,7 +68,7 @@ def live_answers(names, settings, cache):
     wanted = [n for n in names if ("dns-live", n, servers, settings.dns_timeout) not in cache]
     notes = []
     if wanted:
-        from pcelint.resolve import resolve_names
+        from pcelint.inputs.dns.live import resolve_names
         answers, notes = resolve_names(wanted, list(servers), settings.dns_timeout)
         for name, answer in answers.items():
             cache[("dns-live", name, servers, settings.dns_timeout)] = answer
@@ -88,7 +88,7 @@ def provide_dns(unit, settings, cache) -> list:
         if not zones:
             unit.evidence["dns"] = DnsEvidence("zonefile", missing="no zone file given could be read")
         else:
-            from pcelint.zones import resolve_in_zones
+            from pcelint.inputs.dns.zonefile import resolve_in_zones
             unit.evidence["dns"] = DnsEvidence(
                 "zonefile", {n: resolve_in_zones(n, zones) for n in names})
     else:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import re
 
-from pcelint.registry import all_rules, find_rule
+from pcelint.core.registry import all_rules, find_rule
+from pcelint.errors import UsageError
 
 
 def markdown_doc(rule) -> str:
@@ -19,7 +20,6 @@ def plain_doc(rule) -> str:
 def explain(token: str) -> str:
     rule = find_rule(token)
     if rule is None:
-        from pcelint.cli import UsageError
         raise UsageError(f"'{token}' names no rule; `pcelint rules` lists them.")
     return markdown_doc(rule)
 
@@ -33,7 +33,7 @@ def rule_table() -> str:
 def rules_document() -> str:
     """docs/rules.md: every rule's documentation, with the anchors SARIF's helpUri points at."""
     parts = ["# pcelint rules\n\nGenerated from the rules' docstrings by "
-             "`python -c 'from pcelint.docs import rules_document; print(rules_document(), end=\"\")' "
+             "`python -c 'from pcelint.reporters.ruledocs import rules_document; print(rules_document(), end=\"\")' "
              "> docs/rules.md`; a test keeps it current.\n\n", rule_table()]
     for r in all_rules():
         body = re.sub(r"^## ", "### ", r.doc, flags=re.M)

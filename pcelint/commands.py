@@ -3,13 +3,21 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
-from pcelint.cli import UsageError, parse_now
 from pcelint.config import Config, find_config, git_root, load_config
-from pcelint.findings import Location
+from pcelint.core.engine import enabled_rules, matches
+from pcelint.core.findings import Location
+from pcelint.core.model import PairOptions, Placed
+from pcelint.core.pipeline import execute
+from pcelint.core.registry import all_rules, find_rule
+from pcelint.discovery import Discovery, pair_from_sides
+from pcelint.errors import BaselineError, UsageError
 from pcelint.limits import Limits
-from pcelint.model import PairOptions, Placed
+from pcelint.post.baseline import read
+from pcelint.post.baseline import render as render_baseline
+from pcelint.reporters import render, summary_line
 from pcelint.settings import Settings
 
 
@@ -18,8 +26,6 @@ def _split(text):
 
 
 def _check_tokens(tokens, where):
-    from pcelint.engine import matches
-    from pcelint.registry import all_rules
 
     for token in tokens:
         if not any(matches(r, token) for r in all_rules()):
@@ -28,7 +34,6 @@ def _check_tokens(tokens, where):
 
 
 def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> Settings:
-    from pcelint.registry import find_rule
 
     data = config.data
     levels, options = {}, {}
@@ -65,11 +70,10 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         dns_timeout=args.dns_timeout, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
         config_path=config.path, baseline=_baseline(args),
-        report_format=getattr(args, "format", "text"))
+        line_hashes=getattr(args, "format", "text") == "sarif")
 
 
 def _baseline(args):
-    from pcelint.baseline import BaselineError, read
 
     if not args.baseline or args.command == "baseline":
         return None
@@ -145,10 +149,6 @@ class OptionBuilder:
 
 
 def lint(args) -> int:
-    from pcelint.discovery import Discovery, pair_from_sides
-    from pcelint.engine import enabled_rules
-    from pcelint.registry import all_rules
-    from pcelint.run import execute
 
     cwd = Path.cwd()
     if args.command == "pair":
@@ -181,10 +181,9 @@ def lint(args) -> int:
 
 
 def emit(result, args, settings) -> int:
-    from pcelint.reporters import render, summary_line
 
     if args.command == "baseline":
-        from pcelint.baseline import render as render_baseline
+
         write_atomically(Path(args.output), render_baseline(result))
         print(summary_line(result), file=sys.stderr)
         print(f"pcelint: wrote the baseline '{args.output}'.", file=sys.stderr)
@@ -221,3 +220,13 @@ def write_atomically(path: Path, text: str) -> None:
         if isinstance(exc, OSError):
             raise UsageError(f"cannot write the report to '{path}': {exc.strerror}.") from None
         raise
+
+
+def parse_now(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now '{text}' is not an ISO-8601 time (e.g. 2026-01-31T12:00:00Z).") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

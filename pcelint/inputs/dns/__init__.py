@@ -1,0 +1,1 @@
+"""Inputs of the DNS rules: zone files, live answers, the provider."""
