@@ -9,6 +9,8 @@ from pcelint.core.loader import load_yaml
 from pcelint.core.mask import dotted
 from pcelint.core.schema import load_schema
 from pcelint.errors import ConfigError
+from pcelint.inputs.safeio import read_regular
+from pcelint.limits import Limits
 
 CONFIG_NAMES = (".pcelint.yml", ".pcelint.yaml")
 
@@ -57,7 +59,7 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, Limits().max_bytes)  # the config is input too: bounded
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}.") from None
     loaded = load_yaml(raw)
@@ -97,4 +99,15 @@ def _plain(error) -> str:
         return f"must be one of {', '.join(repr(e) for e in error.validator_value)}"
     if error.validator == "type":
         return f"must be of type '{error.validator_value}'"
-    return error.message
+    # jsonschema's own message quotes the value, which may be a secret: never shown
+    return _NO_VALUE.get(error.validator, "is not valid here (see "
+                         "schemas/pcelint-config.schema.json)").format(v=error.validator_value)
+
+
+_NO_VALUE = {
+    "minimum": "must be at least {v}", "maximum": "must be at most {v}",
+    "exclusiveMinimum": "must be greater than {v}", "exclusiveMaximum": "must be less than {v}",
+    "minItems": "must hold at least {v} item(s)", "maxItems": "must hold at most {v} item(s)",
+    "minLength": "must not be empty", "uniqueItems": "must not repeat an item",
+    "const": "must be {v!r}", "pattern": "does not have the expected form",
+}

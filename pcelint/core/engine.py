@@ -16,6 +16,7 @@ from pcelint.core.findings import (
     Span,
     fingerprint,
 )
+from pcelint.core import mask
 from pcelint.core.loader import Loaded, LoadProblem, load_yaml
 from pcelint.core.model import LoneSpec, NodeFile, Pair, PairSpec, Pce
 from pcelint.inputs.safeio import read_regular
@@ -199,11 +200,30 @@ def lint_unit(spec, rules, settings, cache=None) -> UnitResult:
                 runner.skip(r, pair_reason)
             else:
                 runner.run(r, unit)
-    keep_sources(result, files)
+    secret_regions = {f.rel: mask.regions(f.loaded) for f in files if f.loaded.text is not None}
+    anchor_secrets(result.findings, secret_regions)
+    keep_sources(result, files, secret_regions)
     return result
 
 
-def keep_sources(result: UnitResult, files) -> None:
+def anchor_secrets(findings, secret_regions: dict) -> None:
+    """Findings (and related locations) that point into a secret value point at its key."""
+    from dataclasses import replace
+
+    def moved(loc):
+        found = secret_regions.get(loc.path)
+        if not found:
+            return loc
+        span = mask.anchor(loc.span, found)
+        return loc if span is loc.span else replace(loc, span=span)
+
+    for f in findings:
+        f.location = moved(f.location)
+        if f.related:
+            f.related = tuple(moved(r) for r in f.related)
+
+
+def keep_sources(result: UnitResult, files, secret_regions=None) -> None:
     """Send back the lines of the files a finding cites or that hold a `pcelint` comment; the
     others are re-read only if a report asks for them (a fleet is mostly clean files, and every
     line costs pickling out of a worker and memory in the parent)."""
@@ -213,7 +233,9 @@ def keep_sources(result: UnitResult, files) -> None:
         text = node.loaded.text
         if text is None:
             continue
-        if node.rel in cited or "pcelint" in text:
-            result.sources[node.rel] = text.splitlines()
+        if node.rel in cited or "pcelint" in text:  # only masked lines ever leave the unit
+            found = (secret_regions or {}).get(node.rel)
+            result.sources[node.rel] = mask.masked_lines(
+                mask.split_lines(text), mask.regions(node.loaded) if found is None else found)
         else:
             result.unread[node.rel] = str(node.path)

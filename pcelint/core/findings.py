@@ -90,7 +90,8 @@ class Notification:
 def fingerprint(code: str, path: str, key_path: tuple, pair: str | None, extra: str = "") -> str:
     """Line-independent identity of a finding."""
     text = "\x1f".join([code, path, "/".join(map(str, key_path)), pair or "", extra])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    # surrogateescape: a file name that is not UTF-8 still has a stable fingerprint
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()[:32]
 
 
 @dataclass

@@ -16,6 +16,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from pcelint.core.findings import Span
+from pcelint.core.mask import is_secret_key
 from pcelint.limits import Limits
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -60,6 +61,11 @@ class Loaded:
     spans: dict = field(default_factory=dict)  # key path -> (key Span | None, value Span)
     problems: list = field(default_factory=list)
     text: str | None = None
+    # Where secret values are (pcelint.core.mask reads these): (key Span | None, value Span) of
+    # every value under a secret-named key, at any depth; for a file that failed to load, also
+    # `unsafe_from`: (line, column) from which nothing was parsed safely, or None.
+    secrets: list = field(default_factory=list)
+    unsafe_from: tuple | None = None
 
 
 class _Refused(Exception):
@@ -99,7 +105,7 @@ _RESOLVED: dict = {}  # (plain scalar, implicit) -> tag: keys and common values 
 
 class _Frame:
     __slots__ = ("kind", "value", "path", "start", "flow", "anchor", "size", "key", "key_span",
-                 "has_key", "last_end", "merges", "explicit", "ignore")
+                 "has_key", "last_end", "merges", "explicit", "ignore", "secret")
 
     def __init__(self, kind, path, start, flow, anchor, ignore):
         self.kind = kind
@@ -116,6 +122,7 @@ class _Frame:
         self.merges = []
         self.explicit = {}  # key -> span of its first occurrence
         self.ignore = ignore  # inside a complex (non-scalar) key: values are not recorded
+        self.secret = None  # span of the secret-named key this collection is (inside) the value of
 
 
 class _Builder:
@@ -132,6 +139,10 @@ class _Builder:
         self.documents = 0
         self.resolver = Resolver()
         self.constructor = SafeConstructor()
+        self.secrets: list = []  # (key Span, value Span) of values under secret-named keys
+        self.anchor_spans: dict = {}  # anchor name -> Span of the anchored node
+        self.safe_end = (1, 1)  # (line, column) after the last event handled
+        self.stack_anchor = None
 
     # -- events ------------------------------------------------------------------------------
     def run(self, text: str) -> None:
@@ -205,6 +216,9 @@ class _Builder:
         if frame is not None:
             raise _Refused("PCE003", f"The alias '*{event.anchor}' refers to a node that contains it "
                            "(a recursive alias); remove it.", span)
+        secret = self._secret_context()
+        if secret is not None and event.anchor in self.anchor_spans:
+            self.secrets.append((secret, self.anchor_spans[event.anchor]))
         self.aliases += 1
         if self.aliases > self.limits.max_aliases:
             raise _Refused("PCE003", f"The file uses more than {self.limits.max_aliases} aliases; "
@@ -231,9 +245,21 @@ class _Builder:
                            "flatten it or raise the 'max_depth' limit.", _point(event.start_mark))
         path, ignore = self._child_path()
         frame = _Frame(kind, path, event.start_mark, bool(event.flow_style), event.anchor, ignore)
+        frame.secret = self._secret_context()
         if event.anchor is not None:
             self.anchors[event.anchor] = (frame.value, 0, frame)
         self.stack.append(frame)
+
+    def _secret_context(self):
+        """The span of the secret-named key the next node is (inside) the value of, or None."""
+        if not self.stack:
+            return None
+        top = self.stack[-1]
+        if top.secret is not None:
+            return top.secret
+        if top.kind == "map" and top.has_key and is_secret_key(top.key):
+            return top.key_span
+        return None
 
     def _child_path(self):
         if not self.stack:
@@ -257,11 +283,18 @@ class _Builder:
                         frame.value[k] = v
         if frame.anchor is not None:
             self.anchors[frame.anchor] = (frame.value, frame.size, None)
+        self.stack_anchor = frame.anchor
         self._emit(frame.value, _span(frame.start, end), None, frame.size, end, opened=True)
+        self.stack_anchor = None
 
     def _emit(self, value, span, anchor, size, end, opened=False):
         if anchor is not None and not opened:
             self.anchors[anchor] = (value, size, None)
+        if anchor is not None or opened:
+            name = anchor if anchor is not None else self.stack_anchor
+            if name is not None:
+                self.anchor_spans[name] = span
+        self.safe_end = (end.line + 1, end.column + 1)
         if not self.stack:
             self.root, self.root_span = value, span
             return
@@ -281,6 +314,8 @@ class _Builder:
             return
         key, key_span = top.key, top.key_span
         top.has_key = False
+        if top.secret is None and is_secret_key(key):
+            self.secrets.append((key_span, span))
         if top.ignore:
             return
         if key is _MERGE:
@@ -293,9 +328,10 @@ class _Builder:
         path = top.path + (key,)
         if key in top.explicit:
             first_key_span = top.explicit[key]
+            shown_key = "A key" if top.secret is not None else f"The key '{key}'"
             self.problems.append(LoadProblem(
                 "PCE002",
-                f"The key '{key}' is repeated; a YAML loader keeps only the last value. Remove one "
+                f"{shown_key} is repeated; a YAML loader keeps only the last value. Remove one "
                 f"of the two (the first is on line {first_key_span.line}).",
                 key_span, path, first_key_span))
         top.explicit.setdefault(key, key_span)
@@ -361,34 +397,49 @@ def _load(raw: bytes, limits: Limits) -> Loaded:
     try:
         builder.run(text)
     except _Refused as refused:
-        return Loaded(None, problems=builder.problems + [refused.problem], text=text)
+        return _unsafe(builder, Loaded(None, problems=builder.problems + [refused.problem], text=text))
     except yaml.reader.ReaderError as exc:
         span = _offset_span(text, exc.position)
-        return Loaded(None, problems=builder.problems + [LoadProblem(
+        return _unsafe(builder, Loaded(None, problems=builder.problems + [LoadProblem(
             "PCE001", f"The file has a character YAML does not allow ('{_char(exc.character)}'); "
-            "remove it.", span)], text=text)
+            "remove it.", span)], text=text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = _point(mark) if mark else Span.at_start()
-        return Loaded(None, problems=builder.problems + [LoadProblem(
+        return _unsafe(builder, Loaded(None, problems=builder.problems + [LoadProblem(
             "PCE001", f"The file is not valid YAML: {_reason(exc)}; fix the syntax here.", span)],
-            text=text)
+            text=text))
     except yaml.YAMLError as exc:
-        return Loaded(None, problems=builder.problems + [LoadProblem(
-            "PCE001", f"The file is not valid YAML: {_reason(exc)}.", Span.at_start())], text=text)
+        return _unsafe(builder, Loaded(None, problems=builder.problems + [LoadProblem(
+            "PCE001", f"The file is not valid YAML: {_reason(exc)}.", Span.at_start())], text=text))
     except (RecursionError, MemoryError):
-        return Loaded(None, problems=builder.problems + [LoadProblem(
+        return _unsafe(builder, Loaded(None, problems=builder.problems + [LoadProblem(
             "PCE003", "The YAML parser gave up on this file (nesting or size); simplify it.",
-            Span.at_start())], text=text)
+            Span.at_start())], text=text))
     if not isinstance(builder.root, dict):
         what = "empty" if builder.root is None else f"a {_kind(builder.root)}, not a mapping"
         span = builder.root_span or Span.at_start()
         return Loaded(None, problems=builder.problems + [LoadProblem(
             "PCE001", f"The top level of the file is {what}; a runtime_env file is a mapping of keys "
             "such as 'pce_fqdn: ...'.", Span(span.line, span.column, span.line, span.column))],
-            text=text)
+            text=text, secrets=builder.secrets)
     builder.spans[()] = (None, builder.root_span)
-    return Loaded(builder.root, builder.spans, builder.problems, text)
+    return Loaded(builder.root, builder.spans, builder.problems, text, builder.secrets)
+
+
+def _unsafe(builder: _Builder, loaded: Loaded) -> Loaded:
+    """A file that stopped loading: the secrets found so far, the one whose value was being read
+    (masked from its key to the end of the file) and where the safely parsed text ends."""
+    loaded.secrets = list(builder.secrets)
+    try:
+        open_key = builder._secret_context()
+    except Exception:  # noqa: BLE001 - a half-built stack must not turn a finding into a crash
+        open_key = None
+    if open_key is not None:
+        loaded.secrets.append((open_key, Span(open_key.end_line, open_key.end_column,
+                                              1 << 30, 1 << 30)))
+    loaded.unsafe_from = builder.safe_end
+    return loaded
 
 
 def _offset_span(text: str, position: int) -> Span:

@@ -12,6 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pcelint.core import mask
 from pcelint.core.findings import Span
 from pcelint.core.loader import load_yaml
 
@@ -158,6 +159,6 @@ def tracked_key_blocks(repo_root: Path, settings) -> Repo:
         if found:
             repo.key_blocks.extend(found)
             # only the PEM markers are kept: excerpts must never show key material
-            repo.key_lines[rel] = [line if line.lstrip().startswith("-----") else "****"
-                                   for line in text.splitlines()]
+            repo.key_lines[rel] = mask.mask_text(text, yaml=mask.is_yaml_name(rel),
+                                                 limits=settings.limits)
     return repo

@@ -1,4 +1,5 @@
-"""GitHub's `primaryLocationLineHash`, computed the way github/codeql-action's upload step does.
+"""GitHub's `primaryLocationLineHash`, computed the way github/codeql-action's upload step does,
+over the file's masked lines (pcelint.core.mask), so a hash cannot be used to guess a secret.
 
 A rolling hash (base 37, 64-bit wrap-around) over the first 100 non-blank characters from the
 start of each line, with line ends normalized to '\\n', spaces and tabs skipped, and UTF-16 code
@@ -6,6 +7,7 @@ units as the characters; the value is `hex:n`, n counting equal hashes earlier i
 """
 from __future__ import annotations
 
+from pcelint.core import mask
 from pcelint.core.findings import RunResult
 from pcelint.inputs.safeio import read_regular
 
@@ -76,14 +78,18 @@ def add_line_hashes(result: RunResult, settings) -> None:
     for f in result.findings:
         path = f.location.path
         if path not in by_path:
-            try:
-                raw = read_regular(settings.root / path, settings.limits.max_bytes)
-            except OSError:
-                raw = None
-            if raw is None:
-                by_path[path] = {}
-                continue
-            by_path[path] = line_hashes(raw.decode("utf-8", errors="replace"))
+            lines = result.sources.get(path)  # masked: a hash must not let a secret be guessed
+            if lines is None:
+                try:
+                    raw = read_regular(settings.root / path, settings.limits.max_bytes)
+                except OSError:
+                    raw = None
+                if raw is None or len(raw) > settings.limits.max_bytes:
+                    by_path[path] = {}
+                    continue
+                lines = mask.mask_text(raw.decode("utf-8", errors="replace"),
+                                       yaml=mask.is_yaml_name(path), limits=settings.limits)
+            by_path[path] = line_hashes("".join(line + "\n" for line in lines))
         value = by_path[path].get(f.location.span.line)
         if value:
             result.line_hashes[(path, f.location.span.line)] = value

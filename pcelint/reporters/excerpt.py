@@ -1,25 +1,17 @@
-"""Source excerpts for reports, with secret values masked."""
+"""Source excerpts for reports. The lines in `RunResult.sources` are already masked by
+pcelint.core.mask; here an excerpt is clipped, checked for key material once more and escaped."""
 from __future__ import annotations
 
-import re
+from pcelint.core.mask import excerpt_line
+from pcelint.reporters.escape import escape
 
-from pcelint.core.mask import SECRET_MARKERS
-
-_SECRET_VALUE = re.compile(
-    r"(?P<key>[\"']?[\w.-]*(?:%s)[\w.-]*[\"']?\s*:[ \t]*)(?P<value>[^,}\]#\n]*)" %
-    "|".join(SECRET_MARKERS), re.I)
-_PEM_BODY = re.compile(r"^[A-Za-z0-9+/=]{16,}$")
-
-
-EXCERPT_MAX = 300  # characters of a source line shown; the masking regex is quadratic in it
+EXCERPT_MAX = 300  # characters of a source line shown
 
 
 def masked(line: str) -> str:
-    if len(line) > EXCERPT_MAX:  # a 1 MB one-line file made the masking run for minutes
+    if len(line) > EXCERPT_MAX:  # a 1 MB one-line file
         line = line[:EXCERPT_MAX] + "..."
-    line = _SECRET_VALUE.sub(lambda m: m.group("key") + ("****" if m.group("value").strip() else ""),
-                             line)
-    return "****" if _PEM_BODY.match(line.strip()) else line
+    return escape(excerpt_line(line.expandtabs(1)))
 
 
 def source_line(result, path: str, line: int) -> str | None:

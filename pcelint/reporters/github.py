@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from pcelint.reporters import summary_line, visible
+from pcelint.reporters.escape import escape
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Control characters made visible first (ESC, bidi controls...), then GitHub's escapes."""
+    return escape(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _prop(text: str) -> str:

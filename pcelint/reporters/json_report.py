@@ -5,6 +5,7 @@ import json
 
 from pcelint import __version__
 from pcelint.reporters import counts, visible
+from pcelint.reporters.escape import escape_surrogates
 
 VERSION = 1
 
@@ -38,4 +39,5 @@ def render(result, settings) -> str:
                     "warning": c["warning"], "note": c["note"], "suppressed": c["suppressed"],
                     "baseline_gone": result.baseline_gone, "exit_code": result.exit_code},
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+    # A file name that is not UTF-8 holds lone surrogates: shown escaped, never a broken report.
+    return escape_surrogates(json.dumps(doc, indent=2, ensure_ascii=False, default=str)) + "\n"

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 from pcelint import __version__
 from pcelint.reporters import visible
+from pcelint.reporters.escape import escape_surrogates, uri_path
 from pcelint.reporters.ruledocs import markdown_doc, plain_doc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -22,8 +22,8 @@ def _region(span) -> dict:
 
 def _artifact(path: str) -> dict:
     if path.startswith("/"):  # a file outside the run's root (a one-off audit): a file URI
-        return {"uri": "file://" + quote(path)}
-    return {"uri": quote(path), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + uri_path(path)}
+    return {"uri": uri_path(path), "uriBaseId": SRCROOT}
 
 
 def _physical(loc) -> dict:
@@ -127,5 +127,5 @@ def render(result, settings) -> str:
             "executionSuccessful": not result.crashed,
             "toolExecutionNotifications": _notifications(result, index)}],
     }
-    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2,
-                      ensure_ascii=False) + "\n"
+    return escape_surrogates(json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]},
+                                        indent=2, ensure_ascii=False)) + "\n"
