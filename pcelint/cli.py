@@ -52,7 +52,19 @@ def _common(parser):
                         help="report only findings whose fingerprint is not in FILE")
     parser.add_argument("--include-suppressed", action="store_true",
                         help="keep suppressed findings in json and sarif")
+    parser.add_argument("--limit", metavar="NAME=N", action="append", type=_limit, default=[],
+                        help="raise or lower one limit of docs/limits.md for this run (repeatable; "
+                        "the config file may only lower limits)")
     _pair_options(parser)
+
+
+def _limit(text):
+    from pcelint.limits import parse_limit
+
+    try:
+        return parse_limit(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text):
@@ -89,7 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `--` ends the options: every later argument is a PATH, even one that starts with '-' (the
+    # pre-commit hook passes file names after it, so `--output=x.yml` is a file, not an option).
+    after = None
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, after = argv[:cut], [str(a) for a in argv[cut + 1:]]
     args = parser.parse_args(argv)
+    if after is not None:
+        if not hasattr(args, "paths"):
+            parser.error(f"'{args.command or 'pcelint'}' takes no PATH after '--'.")
+        args.paths = list(args.paths) + after
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2

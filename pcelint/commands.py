@@ -14,6 +14,7 @@ from pcelint.core.pipeline import execute
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
 from pcelint.errors import BaselineError, UsageError
+from pcelint.inputs.confine import outside
 from pcelint.limits import Limits
 from pcelint.post.baseline import read
 from pcelint.post.baseline import render as render_baseline
@@ -64,13 +65,21 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         levels=levels, rule_options=options,
         per_file_ignores=dict(data.get("per_file_ignores") or {}),
         extra_keys=list(data.get("extra_keys") or []),
-        limits=Limits.from_config(data.get("limits")),
+        limits=_limits(data.get("limits"), args),
         now=parse_now(args.now), base=args.base,
         dns=bool(args.dns or args.nameserver), nameservers=list(args.nameserver),
         dns_timeout=args.dns_timeout, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
         config_path=config.path, baseline=_baseline(args),
         line_hashes=getattr(args, "format", "text") == "sarif")
+
+
+def _limits(values, args) -> Limits:
+    """`--limit` may raise or lower a limit; the config (part of the linted tree) only lower."""
+    limits, notes = Limits.resolve(values, dict(getattr(args, "limit", None) or []))
+    for note in notes:
+        print(f"pcelint: warning: {note}", file=sys.stderr)
+    return limits
 
 
 def _baseline(args):
@@ -113,7 +122,7 @@ class OptionBuilder:
             opts.name = entry.get("name")
             for key in ("certificate", "private_key", "ca_bundle"):
                 if entry.get(key):
-                    setattr(opts, key, str((base / entry[key]).resolve()))
+                    setattr(opts, key, self._confined(opts, key, entry[key]))
             for n, name in enumerate(entry.get("extra_names") or []):
                 opts.extra_names.append(Placed(name, self._at("pairs", index, "extra_names", n)))
             disk = entry.get("traffic_disk_gb")
@@ -125,7 +134,7 @@ class OptionBuilder:
             opts.max_lag_hours = wal.get("max_lag_hours")
             opts.reserve_fraction = wal.get("reserve_fraction", opts.reserve_fraction)
             dns = entry.get("dns") or {}
-            opts.zone_files = [str((base / z).resolve()) for z in dns.get("zone_files") or []]
+            opts.zone_files = [self._confined(opts, None, z) for z in dns.get("zone_files") or []]
             opts.max_ttl = dns.get("max_ttl")
             opts.zone_origin = dns.get("origin")
         for key, path in self.flag_paths.items():
@@ -143,6 +152,16 @@ class OptionBuilder:
         if args.name:
             opts.name = args.name
         return opts
+
+    def _confined(self, opts: PairOptions, key: str | None, written: str) -> str:
+        """A config path (relative to the config file) as an absolute path; one that leaves the
+        linted tree (check, baseline) is recorded in `opts.refused` and never opened."""
+        lexical = os.path.normpath(os.path.join(str(self.config.folder), str(written)))
+        why = outside(lexical, self.settings.confine_root)
+        if why:
+            opts.refused[key or lexical] = why
+            return lexical
+        return str(Path(lexical).resolve())
 
     def _at(self, *key_path) -> Location | None:
         return self.config.location(self.config_rel, *key_path) if self.config_rel else None
@@ -163,6 +182,8 @@ def lint(args) -> int:
         raise UsageError(f"the config file '{args.config}' does not exist.")
     config = load_config(config_path)
     settings = build_settings(args, config, root, repo_root)
+    if args.command != "pair":  # the trust boundary: check and baseline lint untrusted trees
+        settings.confine_root = confinement_root(targets, repo_root, config_path)
     rules = enabled_rules(all_rules(), settings)
     options = OptionBuilder(args, config, settings)
     if args.command == "pair":
@@ -178,6 +199,17 @@ def lint(args) -> int:
             return 0
     result = execute(units, rules, settings)
     return emit(result, args, settings)
+
+
+def confinement_root(targets, repo_root, config_path) -> Path:
+    """The git work tree; outside one, the nearest common folder of the PATHs (and of the config
+    file, whose globs are relative to it)."""
+    if repo_root is not None:
+        return repo_root.resolve()
+    folders = [str(t.resolve() if t.is_dir() else t.resolve().parent) for t in targets]
+    if config_path is not None:
+        folders.append(str(config_path.resolve().parent))
+    return Path(os.path.commonpath(folders))
 
 
 def emit(result, args, settings) -> int:

@@ -1,7 +1,6 @@
 """From PATHs (and the config) to units: pairs and lone node files, as CLI.md describes."""
 from __future__ import annotations
 
-import glob
 import os
 import re
 import stat
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from pcelint.core.model import LoneSpec, PairOptions, PairSpec
 from pcelint.errors import ConfigError, UsageError
+from pcelint.inputs.confine import config_glob, outside
 from pcelint.inputs.safeio import read_regular
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -49,35 +49,59 @@ def looks_like_node_file(path: Path, limit: int) -> bool:
     return bool(_NODE_KEYS.search(head.lstrip(b"\xef\xbb\xbf")))
 
 
-def _yaml_files_in(folder: Path) -> list[Path]:
+def _yaml_files_in(folder: Path, root=None) -> list[Path]:
+    """The regular YAML files directly in `folder`; with a confinement `root`, an entry that leads
+    outside it (a symlink to `/proc/self/environ`, ...) is left out unopened."""
     try:
         entries = sorted(folder.iterdir())
     except OSError:
         return []
-    return [p for p in entries if is_yaml(p) and _regular(p)]
+    return [p for p in entries if is_yaml(p) and (root is None or outside(p, root) is None)
+            and _regular(p)]
 
 
-def pair_folder(folder: Path):
+def pair_folder(folder: Path, root=None):
     """(active files, standby files) when `folder` is a pair folder D, else None."""
     active, standby = folder / "active", folder / "standby"
+    if root is not None and (outside(active, root) or outside(standby, root)):
+        return None  # a symlinked active/ or standby/ that leaves the tree is not listed
     if not (active.is_dir() and standby.is_dir()):
         return None
-    a, s = _yaml_files_in(active), _yaml_files_in(standby)
+    a, s = _yaml_files_in(active, root), _yaml_files_in(standby, root)
     return (a, s) if a and s else None
 
 
-def walk(folder: Path, repo_root: Path | None, max_files: int) -> list[Path]:
+def walk(folder: Path, repo_root: Path | None, max_files: int, max_depth: int = 128) -> list[Path]:
     """Every regular file below `folder`, skipping .git, hidden folders and git-ignored files.
-    Symlinked folders are not followed, so a symlink loop cannot trap the walk; a symlinked file
-    whose target is outside `folder` is skipped (a proposed change must not make CI read and
-    quote a file outside the tree); FIFOs, sockets and devices are skipped unopened."""
+    Iterative (a folder tree deeper than Python's recursion limit is no problem), bounded by
+    `max_files` files and `max_depth` folder levels (exit 2 beyond either). Symlinked folders are
+    not followed, so a symlink loop cannot trap the walk; a symlinked file whose target is outside
+    `folder` is skipped (a proposed change must not make CI read and quote a file outside the
+    tree); FIFOs, sockets and devices are skipped unopened."""
     found = []
     inside = folder.resolve()
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(current) / name
-            if os.path.islink(path):
+    stack = [(str(folder), 0)]
+    while stack:
+        current, depth = stack.pop()
+        try:
+            with os.scandir(current) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if not entry.name.startswith("."):
+                    subfolders.append(entry.path)
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                if os.path.isdir(entry.path):
+                    continue  # a symlinked folder: never followed
                 try:
                     target = path.resolve(strict=True)
                 except (OSError, RuntimeError):
@@ -90,6 +114,10 @@ def walk(folder: Path, repo_root: Path | None, max_files: int) -> list[Path]:
             if len(found) > max_files:
                 raise UsageError(f"'{folder}' holds more than {max_files} files; lint a smaller folder "
                                  "or raise the 'max_files' limit.")
+        if subfolders and depth + 1 > max_depth:
+            raise UsageError(f"'{folder}' nests folders more than {max_depth} levels deep; lint a "
+                             "smaller folder or raise the 'max_walk_depth' limit.")
+        stack.extend((sub, depth + 1) for sub in reversed(subfolders))
     if repo_root is not None and found:
         found = _not_ignored(found, repo_root)
     return found
@@ -97,9 +125,11 @@ def walk(folder: Path, repo_root: Path | None, max_files: int) -> list[Path]:
 
 def _not_ignored(paths: list[Path], repo_root: Path) -> list[Path]:
     try:
-        proc = subprocess.run(["git", "-C", str(repo_root), "check-ignore", "--stdin", "-z"],
+        from pcelint.inputs.git import git_argv, git_env
+
+        proc = subprocess.run(git_argv(repo_root, "check-ignore", "--stdin", "-z"),
                               input=b"\0".join(os.fsencode(str(p)) for p in paths),
-                              capture_output=True, timeout=60)
+                              capture_output=True, timeout=60, env=git_env())
     except (OSError, subprocess.SubprocessError):
         return paths
     ignored = {os.fsdecode(p) for p in proc.stdout.split(b"\0") if p}
@@ -124,8 +154,9 @@ class Discovery:
             for role in ("active", "standby"):
                 files = []
                 for n, pattern in enumerate(entry[role]):
-                    matched = sorted(Path(p) for p in glob.glob(str(self.config.folder / pattern),
-                                                                recursive=True) if _regular(Path(p)))
+                    matched = config_glob(self.config, ("pairs", index, role, n), self.config.folder,
+                                          pattern, self.settings.confine_root,
+                                          self.settings.limits.max_files)
                     if not matched:
                         raise self.config.error(("pairs", index, role, n),
                                                 f"the glob '{pattern}' matches no file.")
@@ -154,7 +185,8 @@ class Discovery:
             raise UsageError(f"'{path}' is neither a regular file nor a folder.")
 
     def _add_folder(self, folder: Path) -> None:
-        files = walk(folder, self.settings.repo_root, self.settings.limits.max_files)
+        files = walk(folder, self.settings.repo_root, self.settings.limits.max_files,
+                     self.settings.limits.max_walk_depth)
         if self.config_pairs is not None:
             members = set()
             for spec in self.config_pairs:
@@ -204,7 +236,7 @@ class Discovery:
     def _pair_at(self, folder: Path) -> PairSpec | None:
         """The convention pair whose folder D is `folder`, or None (not yet selected)."""
         if folder not in self._known:
-            sides = pair_folder(folder)
+            sides = pair_folder(folder, self.settings.confine_root)
             self._known[folder] = sides and PairSpec(
                 self.settings.rel(folder), [_canonical(p) for p in sides[0]],
                 [_canonical(p) for p in sides[1]], folder, self.options_for(None, None))

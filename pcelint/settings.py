@@ -31,6 +31,9 @@ class Settings:
     config_path: Path | None = None
     line_hashes: bool = False  # compute GitHub line hashes (post-processing; only SARIF shows them)
     baseline: frozenset | None = None  # fingerprints from --baseline FILE
+    # check/baseline: the tree nothing outside of is opened because of what the tree says (CLI.md
+    # "Trust boundary"); None for `pcelint pair`, which follows node-file paths as written
+    confine_root: Path | None = None
 
     def rel(self, path: Path) -> str:
         # Memoized per process: resolve() is a realpath (an lstat per component), and every file
@@ -46,8 +49,8 @@ class Settings:
             resolved = Path(path).resolve()
             try:
                 found = resolved.relative_to(self.root).as_posix()
-            except ValueError:
-                found = resolved.as_posix()
+            except ValueError:  # outside the root: shown as given (absolute), not symlink-resolved
+                found = Path(os.path.normpath(os.path.abspath(text))).as_posix()
             _REL[key] = found
         return found
 

@@ -20,7 +20,7 @@ TIMEOUT = 900  # the first run builds a virtualenv and installs pcelint into it
 
 def test_hook_definition():
     (hook,) = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
-    assert hook["id"] == "pcelint" and hook["entry"] == "pcelint check --base HEAD"
+    assert hook["id"] == "pcelint" and hook["entry"] == "pcelint check --base HEAD --"
     assert hook["language"] == "python" and hook["require_serial"] is True
     import re
     files = re.compile(hook["files"])

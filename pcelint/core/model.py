@@ -94,6 +94,8 @@ class PairOptions:
     zone_files: list[str] = field(default_factory=list)  # absolute paths
     max_ttl: int | None = None
     zone_origin: str | None = None  # the config's dns.origin, for zone files without $ORIGIN
+    # config paths not followed because they leave the linted tree: attribute or zone path -> why
+    refused: dict = field(default_factory=dict)
 
 
 @dataclass(eq=False)

@@ -19,10 +19,26 @@ from pcelint.core.loader import load_yaml
 GIT_TIMEOUT = 60
 
 
+# The linted repository's .git/config is untrusted (a pull request cannot change it, but a linted
+# checkout or a hostile archive can): every git pcelint runs turns off what it could make git run.
+SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
+               "-c", "diff.external=", "-c", "core.untrackedCache=false")
+SAFE_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_EXTERNAL_DIFF": "", "GIT_TERMINAL_PROMPT": "0"}
+
+
+def git_argv(repo: Path, *args) -> list[str]:
+    """The argv of a git command in `repo` with repository-configured helpers turned off."""
+    return ["git", *SAFE_CONFIG, "-C", str(repo), *args]
+
+
+def git_env() -> dict:
+    return {**os.environ, **SAFE_ENV}
+
+
 def _git(repo: Path, *args, data: bytes | None = None) -> subprocess.CompletedProcess | None:
     try:
-        return subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True,
-                              timeout=GIT_TIMEOUT)
+        return subprocess.run(git_argv(repo, *args), input=data, capture_output=True,
+                              timeout=GIT_TIMEOUT, env=git_env())
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -143,7 +159,7 @@ def pem_key_blocks(rel: str, text: str) -> list[PemKeyBlock]:
 def tracked_key_blocks(repo_root: Path, settings) -> Repo:
     """Every private-key PEM block in a file git tracks or has staged, read from the index."""
     repo = Repo(repo_root)
-    proc = _git(repo_root, "grep", "--cached", "--full-name", "-z", "-l", "-I", "-E",
+    proc = _git(repo_root, "grep", "--cached", "--no-textconv", "--full-name", "-z", "-l", "-I", "-E",
                 "-e", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
     if proc is None or proc.returncode not in (0, 1):
         repo.error = "git could not list the tracked files"

@@ -37,7 +37,10 @@ def _cert_file(group, cert=None) -> Location:
 
 
 def _looked(settings, located) -> str:
-    return ", ".join(f"'{settings.rel(p)}'" for p in located.looked) or "nowhere"
+    places = [f"'{settings.rel(p)}'" for p in located.looked]
+    # outside the linted tree: named as written, never opened, existence never told
+    places += [f"'{p}' (not read: {why})" for p, why in located.refused]
+    return ", ".join(places) or "nowhere"
 
 
 def _now(settings) -> datetime:
@@ -92,7 +95,10 @@ def cert_unreadable(pair, ctx):
         for group in found:
             cert, entry = group.cert, group.first
             where = f"'{entry.node.rel}'"
-            if not cert.found and cert.located.override:
+            if not cert.found and cert.located.override and cert.located.refused:
+                message = (f"The certificate {_looked(ctx.settings, cert.located)} given by "
+                           "'certificate' cannot be used; point it at a file inside the tree.")
+            elif not cert.found and cert.located.override:
                 message = (f"The certificate {_looked(ctx.settings, cert.located)} given by "
                            "'certificate' (--cert) does not exist; correct the path.")
             elif not cert.found:

@@ -42,8 +42,13 @@ def _zone_entries(options):
 def _zones(pair, settings, cache, notes):
     from pcelint.inputs.dns.zonefile import ZoneError, load_zone
     zones = []
+    refused = getattr(pair.options, "refused", {})
     for path, origin in _zone_entries(pair.options):
         display = settings.rel(Path(path))
+        if path in refused:  # outside the linted tree (check, baseline): never opened
+            notes.append(Notification("warning", f"The zone file '{display}' is not read: "
+                                      f"{refused[path]}. Its records are not used.", "PCE601"))
+            continue
         try:
             key = ("zone", path, origin, display, os.stat(path).st_mtime_ns)
         except OSError:

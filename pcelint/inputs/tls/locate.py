@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from pcelint.inputs.confine import outside
+
 # kind -> (node-file key, PairOptions attribute, config key / flag, for messages)
 KINDS = {
     "cert": ("web_service_certificate", "certificate", "'certificate' (--cert)"),
@@ -29,6 +31,7 @@ class Located:
     path: Path | None  # the file found, or None
     looked_text: tuple = ()  # every candidate, in order (strings: most runs never read them)
     override: bool = False  # the path came from the config or a flag
+    refused: tuple = ()  # (path as text, why it was not followed): candidates outside the tree
 
     @property
     def looked(self) -> list[Path]:
@@ -67,14 +70,29 @@ def _is_file(path) -> bool:
         return False
 
 
-def locate(kind: str, node, pair) -> Located:
+def locate(kind: str, node, pair, root=None) -> Located:
+    """With a confinement `root` (check, baseline), a candidate that leaves it is refused unread
+    and without asking whether it exists (the reason is kept for the message)."""
     key, option, _ = KINDS[kind]
     value = node.get(key)
     written = value if isinstance(value, str) and value.strip() else None
     override = getattr(pair.options, option, None)
+    refused_override = getattr(pair.options, "refused", {}).get(option)
+    if refused_override:
+        return Located(kind, written, None, (), True, ((override, refused_override),))
     if override:
         path = Path(override)
         return Located(kind, written, path if _is_file(path) else None, (str(path),), True)
     looked = _candidates(written, node.path, pair.folder)
+    refused = ()
+    if root is not None:
+        checked, refused = [], []
+        for candidate in looked:
+            why = outside(candidate, root)
+            if why:
+                refused.append((candidate, why))
+            else:
+                checked.append(candidate)
+        looked, refused = tuple(checked), tuple(refused)
     found = next((p for p in looked if _is_file(p)), None)
-    return Located(kind, written, None if found is None else Path(found), looked)
+    return Located(kind, written, None if found is None else Path(found), looked, refused=refused)

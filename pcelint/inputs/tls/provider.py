@@ -44,7 +44,7 @@ class TlsEvidence:
 def _material(kind, node, pair, settings, cache) -> Material:
     from pcelint.inputs.tls import parse as certs
 
-    located = locate(kind, node, pair)
+    located = locate(kind, node, pair, getattr(settings, "confine_root", None))
     material = Material(located)
     if located.path is None:
         return material

@@ -1,0 +1,246 @@
+"""The trust boundary (CLI.md "Trust boundary"): what the linted tree references stays inside it.
+
+`pcelint check` and `pcelint baseline` lint a tree a pull request controls. Nothing outside the
+root (the git work tree, else the folder of the PATHs) is opened because of what the tree says:
+config globs and paths, node-file certificate paths, the `active/`/`standby/` listings and folder
+walks never follow an absolute path, a `..` or a symlink whose target leaves the root, and only
+regular files are opened. `outside` says why a path is refused, without telling whether it
+exists; `glob` is a matcher of pcelint's own: iterative (no recursion), never through a symlinked
+folder, and bounded by `max_files` entries, so `x -> .` symlinks or `/**` cannot make it run away.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from pcelint.errors import ConfigError
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def outside(path, root) -> str | None:
+    """Why `path` may not be opened under `root`, or None when it may. Decided from the text of
+    the path and the targets of symlinks on the way, never from whether the file exists, so the
+    answer tells nothing about files outside the root."""
+    if root is None:
+        return None
+    root_text = os.path.normpath(str(root))
+    text = os.path.normpath(os.path.abspath(str(path)))
+    if not _inside(text, root_text):
+        return "it is outside the linted tree"
+    try:
+        real = os.path.realpath(text)
+    except (OSError, ValueError):
+        return "it cannot be resolved"
+    if not _inside(real, os.path.realpath(root_text)):
+        return "it is a symlink whose target is outside the linted tree"
+    return None
+
+
+def written_outside(written: str, root) -> str | None:
+    """Why a path as written in a file (absolute, or climbing with `..`) is not followed."""
+    if root is None:
+        return None
+    if written.startswith("/") or written.startswith("\\") or (len(written) > 1 and written[1] == ":"):
+        return "it is an absolute path, outside the linted tree"
+    return None
+
+
+def regular(path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+# -- glob -----------------------------------------------------------------------------------------
+MAGIC = "*?["
+
+
+def _classes(pattern: str) -> list:
+    """A glob segment as tokens: ('*',), ('?',), ('set', chars/ranges, negated), ('lit', c)."""
+    tokens, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "*":
+            if not (tokens and tokens[-1] == ("*",)):  # '**' inside a segment is one '*'
+                tokens.append(("*",))
+            i += 1
+        elif c == "?":
+            tokens.append(("?",))
+            i += 1
+        elif c == "[":
+            j = i + 1
+            negated = j < len(pattern) and pattern[j] in "!^"
+            if negated:
+                j += 1
+            start = j
+            if j < len(pattern) and pattern[j] == "]":
+                j += 1
+            while j < len(pattern) and pattern[j] != "]":
+                j += 1
+            if j >= len(pattern):  # no closing bracket: a literal '['
+                tokens.append(("lit", c))
+                i += 1
+                continue
+            body, ranges, k = pattern[start:j], [], 0
+            while k < len(body):
+                if k + 2 < len(body) and body[k + 1] == "-":
+                    ranges.append((body[k], body[k + 2]))
+                    k += 3
+                else:
+                    ranges.append((body[k], body[k]))
+                    k += 1
+            tokens.append(("set", tuple(ranges), negated))
+            i = j + 1
+        else:
+            tokens.append(("lit", c))
+            i += 1
+    return tokens
+
+
+def _one(token, ch: str) -> bool:
+    kind = token[0]
+    if kind == "?":
+        return True
+    if kind == "lit":
+        return token[1] == ch
+    hit = any(lo <= ch <= hi for lo, hi in token[1])
+    return hit != token[2]
+
+
+def match_segment(pattern: str, name: str) -> bool:
+    """`name` against one glob segment (`*`, `?`, `[...]`, `[!...]`): the classic greedy matcher
+    that resumes after the last `*` only, so it never backtracks further than that (at most
+    len(pattern) * len(name) steps, no exponential case)."""
+    tokens = _classes(pattern)
+    t = n = 0
+    star_t, star_n = -1, 0
+    while n < len(name):
+        if t < len(tokens) and tokens[t] != ("*",) and _one(tokens[t], name[n]):
+            t += 1
+            n += 1
+        elif t < len(tokens) and tokens[t] == ("*",):
+            star_t, star_n = t, n
+            t += 1
+        elif star_t >= 0:
+            star_n += 1
+            n, t = star_n, star_t + 1
+        else:
+            return False
+    while t < len(tokens) and tokens[t] == ("*",):
+        t += 1
+    return t == len(tokens)
+
+
+class GlobTooLarge(Exception):
+    pass
+
+
+def glob(base: Path, pattern: str, root, max_files: int) -> tuple[list[Path], str | None]:
+    """Regular files under `base` matching `pattern` (relative, `/`-separated; `**` crosses
+    folders), and why nothing could match when the pattern itself leaves `root`. Iterative;
+    symlinked folders are never entered by a wildcard; every file is checked with `outside`.
+    Raises GlobTooLarge after `max_files` folder entries."""
+    if pattern.startswith("/") or pattern.startswith("\\") or (len(pattern) > 1 and pattern[1] == ":"):
+        if root is not None:
+            return [], "it is an absolute path, outside the linted tree"
+    segments = [s for s in pattern.replace("\\", "/").split("/") if s not in ("", ".")]
+    start = Path(os.path.abspath(base)) if not pattern.startswith("/") else Path("/")
+    # literal leading segments, '..' included, are joined lexically first
+    while segments and not any(ch in segments[0] for ch in MAGIC) and len(segments) > 1:
+        start = Path(os.path.normpath(start / segments.pop(0)))
+    if root is not None:
+        reason = outside(start, root)
+        if reason:
+            return [], reason.replace("it is", "it leads", 1) if "symlink" not in reason else reason
+    found: list[Path] = []
+    seen: set = set()
+    budget = [max_files]
+    stack = [(start, 0)]
+    while stack:
+        folder, index = stack.pop()
+        key = (str(folder), index)
+        if key in seen:
+            continue
+        seen.add(key)
+        if index == len(segments):
+            continue
+        segment = segments[index]
+        last = index == len(segments) - 1
+        if segment == "..":
+            parent = Path(os.path.normpath(folder / ".."))
+            if not last and (root is None or outside(parent, root) is None):
+                stack.append((parent, index + 1))
+            continue
+        if segment == "**":
+            stack.append((folder, index + 1))  # zero folders
+            for entry in _entries(folder, budget, max_files):
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):  # never a symlinked folder: no loops
+                    stack.append((Path(entry.path), index))
+                elif last and _keep(entry.path, root):  # '**' at the end: every file below
+                    found.append(Path(entry.path))
+            continue
+        if not any(ch in segment for ch in MAGIC):
+            target = folder / segment
+            if last:
+                if _keep(target, root):
+                    found.append(target)
+            elif os.path.isdir(target) and (root is None or outside(target, root) is None):
+                stack.append((target, index + 1))
+            continue
+        for entry in _entries(folder, budget, max_files):
+            if entry.name.startswith(".") and not segment.startswith("."):
+                continue
+            if not match_segment(segment, entry.name):
+                continue
+            if last:
+                if _keep(entry.path, root):
+                    found.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), index + 1))
+            elif entry.is_symlink() and os.path.isdir(entry.path) and \
+                    (root is None or outside(entry.path, root) is None):
+                stack.append((Path(entry.path), index + 1))  # a named hop, never under '**'
+    return sorted(set(found)), None
+
+
+def _entries(folder: Path, budget: list, max_files: int):
+    try:
+        with os.scandir(folder) as it:
+            entries = []
+            for entry in it:
+                budget[0] -= 1
+                if budget[0] < 0:
+                    raise GlobTooLarge(max_files)
+                entries.append(entry)
+    except OSError:
+        return []
+    return sorted(entries, key=lambda e: e.name)
+
+
+def _keep(path, root) -> bool:
+    return regular(path) and (root is None or outside(path, root) is None)
+
+
+def config_glob(config, key_path, base: Path, pattern: str, root, max_files: int) -> list[Path]:
+    """A config glob's files, or a ConfigError naming the line: it leaves the root, it visits
+    more than `max_files` entries, or it matches no file."""
+    try:
+        files, reason = glob(base, pattern, root, max_files)
+    except GlobTooLarge:
+        raise config.error(key_path, f"the glob '{pattern}' visits more than {max_files} files; "
+                           "narrow it (or raise the 'max_files' limit with --limit).") from None
+    if reason:
+        raise config.error(key_path, f"the glob '{pattern}' matches no file: {reason}, and "
+                           "pcelint check reads nothing outside it.")
+    return files
+
+
+__all__ = ["ConfigError", "config_glob", "glob", "match_segment", "outside", "regular",
+           "written_outside"]
