@@ -80,9 +80,9 @@ def test_unwritable_output_is_exit_2(multi):
 
 def test_text_report_shows_location_caret_related_and_summary(multi):
     code, out, _ = run(["check", ".", "--select", "PCE305", "--color", "never"], cwd=multi)
-    assert out.splitlines() == [
-        ".",
-        "standby/core0.yml:13:23: PCE305 error: The standby's 'front_end_https_port' is '443' but the "
+    assert out.splitlines() == [  # no line begins with text from input (CLI.md "Trust boundary")
+        "pair: .",
+        "./standby/core0.yml:13:23: PCE305 error: The standby's 'front_end_https_port' is '443' but the "
         "active's is '8443'; use the same port on both PCEs.",
         "   13 | front_end_https_port: 443",
         "      |                       ^^^",

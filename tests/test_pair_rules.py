@@ -28,7 +28,7 @@ CASES = [
      [(A + "core1.yml", 2, 11, "PCE201")]),
     ("PCE201", {"core1": sub("pce-a.example.com", "PCE-A.example.com.")}, {}, []),
     ("PCE201", {}, {"data0": sub("c2VjcmV0LWtleQ==", "b3RoZXI="), "data1": sub("4node_v0", "6node_v0")},
-     [(S + "data0.yml", 5, 35, "PCE201"), (S + "data1.yml", 6, 15, "PCE201")]),
+     [(S + "data0.yml", 5, 1, "PCE201"), (S + "data1.yml", 6, 15, "PCE201")]),
     ("PCE201", {"data1": sub("front_end_https_port: 8443\n", "")}, {}, []),  # 8443 is the default
     ("PCE201", {"data1": sub("front_end_https_port: 8443", "front_end_https_port: 443")}, {},
      [(A + "data1.yml", 13, 23, "PCE201")]),
