@@ -39,7 +39,7 @@ def _cert_file(group, cert=None) -> Location:
 def _looked(settings, located) -> str:
     places = [f"'{settings.rel(p)}'" for p in located.looked]
     # outside the linted tree: named as written, never opened, existence never told
-    places += [f"'{p}' (not read: {why})" for p, why in located.refused]
+    places += [f"'{settings.rel(p)}' (not read: {why})" for p, why in located.refused]
     return ", ".join(places) or "nowhere"
 
 
