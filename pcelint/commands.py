@@ -216,9 +216,9 @@ def emit(result, args, settings) -> int:
 
     if args.command == "baseline":
 
-        from pcelint.reporters.escape import escape_surrogates  # a file name that is not UTF-8
+        from pcelint.reporters.escape import json_safe  # e.g. a file name that is not UTF-8
 
-        write_atomically(Path(args.output), escape_surrogates(render_baseline(result)))
+        write_atomically(Path(args.output), json_safe(render_baseline(result)))
         print(summary_line(result), file=sys.stderr)
         print(f"pcelint: wrote the baseline '{args.output}'.", file=sys.stderr)
         return 2 if result.crashed else 0

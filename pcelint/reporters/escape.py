@@ -34,6 +34,19 @@ def escape_surrogates(json_text: str) -> str:
     return re.sub("[\ud800-\udfff]", lambda m: "\\" + _one(m), json_text)
 
 
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_safe(json_text: str) -> str:
+    """A JSON document's text with nothing that acts on a terminal: lone surrogates shown as the
+    byte they stand for (see escape_surrogates), and DEL, C1, bidi controls and the `[` of `##[`
+    written as `\\uXXXX` escapes (the decoded strings are unchanged; JSON escapes C0 itself)."""
+    json_text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
+    # a report printed to a CI log: GitHub's legacy `##[command]` is found anywhere in a line
+    json_text = json_text.replace("##[", "##\\u005b")
+    return escape_surrogates(json_text)
+
+
 def uri_path(path: str) -> str:
     """A report path as the bytes it names, percent-encoded (a file name that is not UTF-8 keeps
     its bytes: `%FF`)."""

@@ -5,7 +5,7 @@ import json
 
 from pcelint import __version__
 from pcelint.reporters import counts, visible
-from pcelint.reporters.escape import escape_surrogates
+from pcelint.reporters.escape import json_safe
 
 VERSION = 1
 
@@ -40,4 +40,4 @@ def render(result, settings) -> str:
                     "baseline_gone": result.baseline_gone, "exit_code": result.exit_code},
     }
     # A file name that is not UTF-8 holds lone surrogates: shown escaped, never a broken report.
-    return escape_surrogates(json.dumps(doc, indent=2, ensure_ascii=False, default=str)) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False, default=str)) + "\n"

@@ -5,7 +5,7 @@ import json
 
 from pcelint import __version__
 from pcelint.reporters import visible
-from pcelint.reporters.escape import escape_surrogates, uri_path
+from pcelint.reporters.escape import json_safe, uri_path
 from pcelint.reporters.ruledocs import markdown_doc, plain_doc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -127,5 +127,5 @@ def render(result, settings) -> str:
             "executionSuccessful": not result.crashed,
             "toolExecutionNotifications": _notifications(result, index)}],
     }
-    return escape_surrogates(json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]},
+    return json_safe(json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]},
                                         indent=2, ensure_ascii=False)) + "\n"

@@ -71,12 +71,12 @@ def cli(cwd: Path, *args, env: dict | None = None) -> tuple[int, str, str]:
     return proc.returncode, out, err
 
 
-def every_output(cwd: Path, *args) -> tuple[dict, str]:
+def every_output(cwd: Path, *args, color: str = "always") -> tuple[dict, str]:
     """Runs ARGS once per format to stdout and once per format with `--output`: ({(format,
     to_file): exit code}, every byte of output joined)."""
     codes, texts = {}, []
     for fmt in FORMATS:
-        code, out, err = cli(cwd, *args, "--format", fmt, "--color", "always")
+        code, out, err = cli(cwd, *args, "--format", fmt, "--color", color)
         codes[(fmt, False)] = code
         texts += [out, err]
         report = cwd / f".report.{fmt}"
