@@ -123,6 +123,10 @@ class Runner:
         code = rule.code
         level = problem.level or self.settings.levels.get(code) or rule.level
         at = problem.at
+        hidden = mask.key_path(at.key_path)
+        if hidden != tuple(at.key_path):  # a key below a secret-named key may be the secret
+            from dataclasses import replace
+            at = replace(at, key_path=hidden)
         self.result.findings.append(Finding(
             code=code, name=rule.name, level=level,
             message=problem.message, location=at, related=tuple(problem.related),

@@ -48,6 +48,16 @@ def shown(path: tuple, value) -> str:
     return f"'{text}'"
 
 
+def key_path(path: tuple) -> tuple:
+    """A key path as reports and fingerprints may hold it: every key below a secret-named key is
+    HIDDEN (a key inside a secret mapping may be the secret itself)."""
+    for index, key in enumerate(path):
+        if isinstance(key, str) and is_secret_key(key):
+            tail = tuple(k if isinstance(k, int) else HIDDEN for k in path[index + 1:])
+            return tuple(path[:index + 1]) + tail
+    return tuple(path)
+
+
 def dotted(path: tuple) -> str:
     return ".".join(f"[{k}]" if isinstance(k, int) else str(k) for k in path).replace(".[", "[")
 

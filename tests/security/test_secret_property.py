@@ -34,7 +34,7 @@ def secret_value(draw, indent: str):
     a = secrets[0]
     style = draw(st.sampled_from(["plain", "single", "double", "hash", "literal", "folded",
                                   "continued", "flow_seq", "flow_map", "block_seq", "block_map",
-                                  "comma", "anchor"]))
+                                  "comma", "anchor", "as_key", "duplicate"]))
     inner = indent + "  "
     if style == "plain":
         return f" {a}", secrets[:1]
@@ -46,6 +46,10 @@ def secret_value(draw, indent: str):
         return f' "x # {a}"', secrets[:1]
     if style == "comma":
         return f" k1,{a}", secrets[:1]
+    if style == "as_key":  # a secret written as a key inside the secret's mapping
+        return " {" + ", ".join(f"{s}: 1" for s in secrets) + "}", secrets
+    if style == "duplicate":  # a repeated key inside the secret's mapping (PCE002)
+        return f" {{{a}: 1, {a}: 2}}", secrets[:1]
     if style == "anchor":
         return f" &anc{len(a)} {a}", secrets[:1]
     if style in ("literal", "folded"):
