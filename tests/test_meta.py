@@ -16,7 +16,7 @@ from pcelint.reporters.ruledocs import rule_table
 ROOT = Path(__file__).parent.parent
 TESTS = Path(__file__).parent
 RULES = all_rules()
-TEST_TEXT = "\n".join(p.read_text() for p in TESTS.glob("test_*.py") if p.name != "test_meta.py")
+TEST_TEXT = "\n".join(p.read_text() for p in TESTS.rglob("test_*.py") if p.name != "test_meta.py")
 
 
 def test_codes_and_names_are_well_formed_and_unique():

@@ -114,8 +114,9 @@ def unsafe_input(node, ctx):
     Write plain values: remove the tag, write aliased values out, flatten the nesting.
 
     ## Options
-    None of its own. The limits are set under `limits:` in the config file: `max_bytes` (default 1048576),
-    `max_aliases` (100), `max_nodes` (100000, after expanding aliases), `max_depth` (64).
+    None of its own. The limits are `max_bytes` (default 1048576), `max_aliases` (100), `max_nodes`
+    (100000, after expanding aliases), `max_depth` (64): `--limit NAME=N` raises or lowers one for a
+    run, `limits:` in the config file may only lower one.
     """
     yield from _loader_problems(node, "PCE003")
 

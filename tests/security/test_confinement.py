@@ -183,3 +183,12 @@ def test_fifo_in_active_is_never_opened(tmp_path):
     os.mkfifo(repo / "pces/prod/active/fifo.yml")
     data = report(repo, "check", ".")
     assert data["summary"]["exit_code"] == 0 and data["summary"]["files"] == 3
+
+
+def test_every_attack_file_is_documented():
+    from harness import FIXTURES
+
+    corpus_dir = FIXTURES / "security"
+    readme = (corpus_dir / "README.md").read_text()
+    for path in sorted(corpus_dir.iterdir()):
+        assert path.name == "README.md" or f"`{path.name}`" in readme, path.name
