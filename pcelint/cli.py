@@ -127,7 +127,9 @@ def main(argv=None) -> int:
             raise UsageError("baseline needs --output FILE (where to write the baseline).")
         return lint(args)
     except (UsageError, ConfigError, BaselineError) as exc:
-        print(f"pcelint: error: {exc}", file=sys.stderr)
+        from pcelint.reporters.escape import escape  # a message may quote a config glob or path
+
+        print(f"pcelint: error: {escape(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("pcelint: interrupted", file=sys.stderr)

@@ -13,7 +13,7 @@ from pcelint.core.model import PairOptions, Placed
 from pcelint.core.pipeline import execute
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
-from pcelint.errors import BaselineError, UsageError
+from pcelint.errors import BaselineError, ConfigError, UsageError
 from pcelint.inputs.confine import outside
 from pcelint.limits import Limits
 from pcelint.post.baseline import read
@@ -180,6 +180,8 @@ def lint(args) -> int:
     config_path = Path(args.config).resolve() if args.config else find_config(cwd.resolve())
     if args.config and not config_path.is_file():
         raise UsageError(f"the config file '{args.config}' does not exist.")
+    if config_path is not None and not args.config and args.command != "pair":
+        _config_inside(config_path, confinement_root(targets, repo_root, None))
     config = load_config(config_path)
     settings = build_settings(args, config, root, repo_root)
     if args.command != "pair":  # the trust boundary: check and baseline lint untrusted trees
@@ -199,6 +201,14 @@ def lint(args) -> int:
             return 0
     result = execute(units, rules, settings)
     return emit(result, args, settings)
+
+
+def _config_inside(config_path: Path, root: Path) -> None:
+    """A `.pcelint.yml` found in the linted tree that is a symlink out of it is not read."""
+    lexical = os.path.normpath(os.path.abspath(str(config_path)))
+    if lexical.startswith(str(root).rstrip("/") + "/") and outside(lexical, root):
+        raise ConfigError(f"{config_path}: the config file is a symlink whose target is outside "
+                          "the linted tree; it is not read.")
 
 
 def confinement_root(targets, repo_root, config_path) -> Path:

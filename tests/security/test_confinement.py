@@ -192,3 +192,13 @@ def test_every_attack_file_is_documented():
     readme = (corpus_dir / "README.md").read_text()
     for path in sorted(corpus_dir.iterdir()):
         assert path.name == "README.md" or f"`{path.name}`" in readme, path.name
+
+
+def test_symlinked_config_leaving_the_tree_is_not_read(tmp_path):
+    repo = make_repo(tmp_path)
+    (repo / ".pcelint.yml").symlink_to(tmp_path / "outside/creds.yml")
+    commit_all(repo)
+    codes, text = every_output(repo, "check", ".")
+    assert set(codes.values()) == {2}, codes
+    assert "the config file is a symlink whose target is outside the linted tree" in text
+    assert_absent_all(text)

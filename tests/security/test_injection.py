@@ -71,3 +71,15 @@ def test_non_utf8_file_name_is_shown_escaped(tmp_path):
     code, out, err = cli(repo, "baseline", "nodes", "--output", "base.json")
     assert code == 0 and "bad\\\\xff" in (repo / "base.json").read_text()
     assert cli(repo, "check", "nodes", "--baseline", "base.json")[0] == 0
+
+
+def test_config_errors_on_stderr_are_escaped(tmp_path):
+    """A config glob quoted in an error message cannot start a line of its own on stderr."""
+    repo = make_repo(tmp_path)
+    (repo / ".pcelint.yml").write_text(
+        'pairs:\n  - name: p\n    active: ["none\\n::error file=README.md::Injected\\u001b[31m"]\n'
+        '    standby: [pces/prod/standby/*.yml]\n')
+    commit_all(repo)
+    code, out, err = cli(repo, "check", ".")
+    assert code == 2 and "matches no file" in err
+    _assert_inert(out + err)
