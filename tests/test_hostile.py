@@ -203,17 +203,19 @@ def test_hostile_certificate_is_pce401(tmp_path, name):
 
 
 def test_certificate_limits_are_overridable_in_the_config(tmp_path):
+    """The config lowers a limit; only --limit raises one (a config raise is not used)."""
     three = cg.pem(cg.issue(dns=["pce-a.example.com", "pce-b.example.com", "pce.example.com"]))
-    cases = [(_chain(12), "", "'max_chain_length' limit"),
-             (_chain(12), "limits: {max_chain_length: 12}\n", None),
-             (three, "", None),
-             (three, "limits: {max_san_entries: 2}\n", "'max_san_entries' limit")]
-    for n, (cert, config, limit) in enumerate(cases):
+    cases = [(_chain(12), "", (), "'max_chain_length' limit"),
+             (_chain(12), "limits: {max_chain_length: 12}\n", (), "'max_chain_length' limit"),
+             (_chain(12), "", ("--limit", "max_chain_length=12"), None),
+             (three, "", (), None),
+             (three, "limits: {max_san_entries: 2}\n", (), "'max_san_entries' limit")]
+    for n, (cert, config, extra, limit) in enumerate(cases):
         root = tmp_path / str(n)
         write_pair(root, {"server.crt": cert, "server.key": cg.key_pem(cg.rsa_key(0))})
         (root / ".pcelint.yml").write_text(config or "{}\n")
         code, report, _ = cli("check", "pces/prod", "--format", "json", "--select", "PCE401",
-                              "--now", "2024-06-01T00:00:00Z", cwd=root)
+                              "--now", "2024-06-01T00:00:00Z", *extra, cwd=root)
         if limit is None:
             assert (code, findings(report)) == (0, []), report
         else:
