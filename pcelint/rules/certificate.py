@@ -10,14 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from pcelint.core.findings import Location, Problem, Skip
+from pcelint.core.keys import APF, CERT_KEY, KEY_KEY
 from pcelint.core.names import fqdn_problem, is_ip, norm
 from pcelint.core.rule import rule
 from pcelint.inputs.tls import provider as tls
 from pcelint.inputs.tls.san import covers, reference_name, san_problem
 
 NEEDS = {"certs"}
-CERT_KEY = "web_service_certificate"
-KEY_KEY = "web_service_private_key"
 _WEAK_HASHES = {"md5", "sha1"}
 
 
@@ -118,8 +117,8 @@ def _required_names(pair, group):
     names = [
         (active.get("pce_fqdn"), active.loc("pce_fqdn"), "the active PCE's 'pce_fqdn'"),
         (standby.get("pce_fqdn"), standby.loc("pce_fqdn"), "the standby PCE's 'pce_fqdn'"),
-        (active.get("active_standby_replication", "active_pce_fqdn"),
-         active.loc("active_standby_replication", "active_pce_fqdn"),
+        (active.get(*APF),
+         active.loc(*APF),
          "'active_pce_fqdn', the name VENs use"),
     ]
     for pce in pair.pces:
@@ -293,8 +292,8 @@ def cert_validity(pair, ctx):
     `soon_level` (default `warning`): the level of the "expires soon" finding.
     """
     now = _now(ctx.settings)
-    warn_days = float(ctx.options.get("warn_days", 30))
-    soon_level = ctx.options.get("soon_level") or "warning"
+    warn_days = float(ctx.options["warn_days"])
+    soon_level = ctx.options["soon_level"]
     usable, reasons = tls.all_groups(pair)
     yield from _skips(reasons)
     from pcelint.inputs.tls.parse import when
@@ -538,7 +537,7 @@ def cert_weak_crypto(pair, ctx):
     ## Options
     `min_rsa_bits` (default 2048): the shortest RSA key accepted.
     """
-    minimum = int(ctx.options.get("min_rsa_bits", 2048))
+    minimum = int(ctx.options["min_rsa_bits"])
     usable, reasons = tls.all_groups(pair)
     yield from _skips(reasons)
     for group in usable:

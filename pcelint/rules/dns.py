@@ -4,11 +4,12 @@ from __future__ import annotations
 import ipaddress
 
 from pcelint.core.findings import Location, Problem, Skip, Skipped, Span
+from pcelint.core.keys import APF
 from pcelint.core.names import fqdn_problem, norm
 from pcelint.core.rule import rule
 from pcelint.inputs.dns.provider import NO_DNS_DATA
 
-ACTIVE_KEY = ("active_standby_replication", "active_pce_fqdn")
+ACTIVE_KEY = APF
 DEFAULT_MAX_TTL = 1800
 
 
@@ -55,7 +56,7 @@ def _duration(seconds: int) -> str:
 def _max_ttl(pair, ctx) -> int:
     if pair.options.max_ttl is not None:
         return int(pair.options.max_ttl)
-    return int(ctx.options.get("max_ttl", DEFAULT_MAX_TTL))
+    return int(ctx.options["max_ttl"])
 
 
 @rule("PCE601", "dns-ttl-too-long", "warning", "pair",

@@ -4,6 +4,7 @@ file compared with its version at a base revision (read by the `git_base` input,
 from __future__ import annotations
 
 from pcelint.core.findings import Problem, Skipped
+from pcelint.core.keys import APF
 from pcelint.core.names import norm
 from pcelint.core.rule import rule
 from pcelint.rules.cluster import (
@@ -14,8 +15,6 @@ from pcelint.rules.cluster import (
     node_type_counts,
     port_text,
 )
-
-APF = ("active_standby_replication", "active_pce_fqdn")
 
 
 @rule("PCE301", "active-pce-fqdn-missing", "error", "file",
