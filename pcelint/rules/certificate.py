@@ -2,7 +2,7 @@
 
 Checked once per distinct leaf certificate per PCE, anchored on the `web_service_certificate` value
 (`web_service_private_key` for PCE405) of the first node file that names it, with the certificate
-file as related location. The rules read `pair.evidence["certs"]` (see `pcelint.inputs.tls.provider`); they
+file as related location. The rules read `pair.evidence["certs"]` (see `pcelint.inputs.tls.views`); they
 never open a file. cryptography is imported only inside the checks that call it.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pcelint.core.findings import Location, Problem, Skip
 from pcelint.core.keys import APF, CERT_KEY, KEY_KEY
 from pcelint.core.names import fqdn_problem, is_ip, norm
 from pcelint.core.rule import rule
-from pcelint.inputs.tls import provider as tls
+from pcelint.inputs.tls import views as tls
 from pcelint.inputs.tls.san import covers, reference_name, san_problem
 
 NEEDS = {"certs"}
