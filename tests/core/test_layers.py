@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "pcelint"
+PACKAGE = Path(__file__).resolve().parents[2] / "pcelint"
 
 # Lowest first. A module may import modules of its own layer or of a lower one; within a layer the
 # cycle check keeps the graph honest. A module is matched by its longest listed prefix.
