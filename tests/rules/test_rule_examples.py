@@ -128,8 +128,7 @@ def _date(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
-_UTC = timezone.utc
-_CA_VALIDITY = dict(not_before=datetime(2020, 1, 1, tzinfo=_UTC), not_after=datetime(2030, 1, 1, tzinfo=_UTC))
+_CA_VALIDITY = dict(not_before=_date("2020-01-01"), not_after=_date("2030-01-01"))
 
 
 def _authorities():
@@ -301,10 +300,10 @@ def _where(finding) -> set[str]:
     return {finding["path"]} | {r["path"] for r in finding.get("related", [])}
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.id)
-def test_documented_example(example, tmp_path):
+def check_example(example: Example, folder: Path):
+    """Raises AssertionError unless the example does what its label says."""
     code = example.rule.code
-    report = run_example(example, tmp_path / "example")
+    report = run_example(example, folder)
     mine = [f for f in report["findings"] if f["code"] == code]
     crashed = [n["message"] for n in report["notifications"] if n.get("code") == code]
     assert not crashed, crashed
@@ -320,6 +319,11 @@ def test_documented_example(example, tmp_path):
         assert not skipped, f"{code} was skipped, so the example proves nothing: {skipped}"
 
 
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.id)
+def test_documented_example(example, tmp_path):
+    check_example(example, tmp_path / "example")
+
+
 @pytest.mark.parametrize("rule", BUILTIN, ids=lambda r: r.code)
 def test_every_rule_documents_a_failing_and_a_passing_example(rule):
     found = examples_of(rule)
@@ -332,17 +336,48 @@ def test_every_rule_documents_a_failing_and_a_passing_example(rule):
                 f"{example.id}: a block without a language the harness runs ({', '.join(LANGUAGES)})"
 
 
+def _rule(code: str):
+    return next(r for r in BUILTIN if r.code == code)
+
+
+def _example(code: str, kind: str, label: str, *blocks: tuple[str, str]) -> Example:
+    return Example(_rule(code), kind, 1, label, [Block(lang, text) for lang, text in blocks])
+
+
 def test_the_standard_pair_is_clean(tmp_path):
-    """What the harness fills in around an example: no rule fires on it, and the certificate
-    rules run (a pass example must not pass only because its surroundings are broken)."""
-    quiet = Example(BUILTIN[0], "pass", 1, "Would pass", [
-        Block("cert", "# tls/server.crt\nsubject = CN=pce.example.com\n"),
-        Block("zone", "; example.com.zone\n$TTL 300\npce IN CNAME pce-a\npce-a IN A 10.0.0.1\n"
-                      "pce-b IN A 10.0.1.1\n")])
-    quiet.rule = next(r for r in BUILTIN if r.code == "PCE402")
-    report = run_example(quiet, tmp_path / "example")
+    """What the harness fills in around an example raises nothing, and the certificate and DNS
+    rules run on it: a pass example must not pass because its surroundings are broken."""
+    report = run_example(_example(
+        "PCE402", "pass", "Would pass",
+        ("cert", "# tls/server.crt\nsubject = CN=pce.example.com\n"),
+        ("zone", "; example.com.zone\n$TTL 300\npce IN CNAME pce-a\npce-a IN A 10.0.0.1\n"
+                 "pce-b IN A 10.0.1.1\n")), tmp_path / "example")
     assert [(f["path"], f["code"]) for f in report["findings"]] == []
-    assert {s["code"] for s in report["skipped"]} == {"PCE307", "PCE501", "PCE502", "PCE701"}
+    skipped = {s["code"] for s in report["skipped"]}
+    assert not skipped & {*(f"PCE40{n}" for n in range(1, 10)), "PCE601", "PCE602", "PCE603"}, skipped
+
+
+@pytest.mark.parametrize("example, why", [
+    (_example("PCE105", "pass", "Would pass", ("yaml", "insecure_tls_weak_ciphers_enabled: true\n")),
+     "PCE105 fired"),
+    (_example("PCE105", "fail", "Would fail", ("yaml", "insecure_tls_weak_ciphers_enabled: false\n")),
+     "PCE105 did not fire"),
+    (_example("PCE202", "fail", "Would fail", ("yaml", "# active/data1.yml\nnode_type: data0\n")),
+     "not in a file the example shows"),  # PCE202 reports on active/core0.yml
+    (_example("PCE501", "pass", "Would pass (no disk size declared)",
+              ("yaml", "# active/core0.yml\ntraffic_datastore: {max_disk_usage_gb: 300}\n")),
+     "PCE501 was skipped"),
+    (_example("PCE404", "fail", "Would fail (with `--now 2025-06-01T00:00:00Z`)",
+              ("cert", "# tls/server.crt\nsubject = CN=pce.example.com\n")), None),
+], ids=["pass-that-fires", "fail-that-does-not", "fail-elsewhere", "pass-by-skipping", "label-options"])
+def test_the_harness_rejects_a_wrong_example(example, why, tmp_path):
+    """The harness is not vacuous: each wrong example fails for its reason (and the last, right
+    one, shows that options in the label reach the run)."""
+    if why is None:
+        check_example(example, tmp_path / "example")
+        return
+    with pytest.raises(AssertionError, match=why):
+        check_example(example, tmp_path / "example")
 
 
 def test_the_documented_standard_node_file_is_the_one_the_harness_writes():
