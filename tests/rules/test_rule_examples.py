@@ -11,6 +11,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,9 @@ def _date(text: str) -> datetime:
 _CA_VALIDITY = dict(not_before=_date("2020-01-01"), not_after=_date("2030-01-01"))
 
 
+@lru_cache(maxsize=None)
 def _authorities():
+    """Example Root CA and Example Intermediate CA (issued by the root): (certificate, key) by subject."""
     root_key, inter_key = rsa_key(10), rsa_key(11)
     root = ca_cert("Example Root CA", root_key, **_CA_VALIDITY)
     inter = ca_cert("Example Intermediate CA", inter_key, issuer=(root, root_key), serial=2, **_CA_VALIDITY)
@@ -263,16 +266,24 @@ class Layout:
             key = ec_key(0)
         else:
             kind, _, bits = spec.partition(" ")
-            assert kind == "RSA" and bits.isdigit(), f"key = '{spec}' is not 'RSA BITS', 'EC P-256' or a key file"
+            assert kind == "RSA" and bits.isdigit(), \
+                f"key = '{spec}' is not 'RSA BITS', 'EC P-256' or a key file of the example"
             key = rsa_key(0, int(bits))
         issuer = fields.get("issuer", "CN=Example Root CA")
-        assert issuer == "self" or issuer in self.cas, f"issuer = '{issuer}' is not 'self' or one of {list(self.cas)}"
+        assert issuer == "self" or issuer in self.cas, \
+            f"issuer = '{issuer}' is not 'self' or one of {list(self.cas)}"
         signer = None if issuer == "self" else self.cas[issuer]
         subject = fields.get("subject", "CN=pce.example.com")
         assert subject.startswith("CN="), f"subject = '{subject}' is not 'CN=NAME'"
-        names = fields.get("subjectAltName", "DNS:pce-a.example.com, DNS:pce-b.example.com, DNS:pce.example.com")
-        entries = [n.strip().partition(":") for n in names.split(",") if n.strip() and names != "none"]
+        names = fields.get("subjectAltName",
+                           "DNS:pce-a.example.com, DNS:pce-b.example.com, DNS:pce.example.com")
+        entries = [] if names == "none" else [n.strip().partition(":") for n in names.split(",")]
+        assert all(kind in ("DNS", "IP") for kind, _, _ in entries), f"subjectAltName = '{names}'"
         usage = fields.get("extendedKeyUsage", "serverAuth, clientAuth")
+        assert usage == "none" or all(u.strip() in _EKU for u in usage.split(",")), \
+            f"extendedKeyUsage = '{usage}' is not 'none' or a list of {list(_EKU)}"
+        signature = fields.get("signature", "sha256")
+        assert signature in ("sha256", "sha1"), f"signature = '{signature}' is not 'sha256' or 'sha1'"
         self.serial += 1
         cert = issue(subject[3:], [v for k, _, v in entries if k == "DNS"],
                      [v for k, _, v in entries if k == "IP"], key=key, issuer=signer,
@@ -280,7 +291,7 @@ class Layout:
                      not_after=_date(fields.get("notAfter", "2025-01-01")),
                      eku=None if usage == "none" else [_EKU[u.strip()] for u in usage.split(",")],
                      ca=fields.get("basicConstraints", "CA:FALSE") == "CA:TRUE", serial=self.serial)
-        if fields.get("signature", "sha256") == "sha1":
+        if signature == "sha1":
             cert = sha1_signed(cert, signer[1] if signer else key)
         return cert, key
 
@@ -309,7 +320,8 @@ def check_example(example: Example, folder: Path):
     assert not crashed, crashed
     if example.kind == "fail":
         active = [f for f in mine if not f["suppressed"]]
-        assert active, f"{code} did not fire; findings: {[(f['path'], f['code']) for f in report['findings']]}"
+        assert active, \
+            f"{code} did not fire; findings: {[(f['path'], f['code']) for f in report['findings']]}"
         assert any(_where(f) & example.shown for f in active), \
             f"{code} fired, but not in a file the example shows ({sorted(example.shown)}): " \
             f"{[(f['path'], f['line']) for f in active]}"
