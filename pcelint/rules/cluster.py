@@ -76,17 +76,22 @@ def cluster_drift(pce, ctx):
     does not join the cluster, and after a failover the cluster comes up half configured.
 
     ## Example
-    Would fail (two node files of one PCE):
+    Would fail (two node files of the active PCE):
     ```yaml
-    # core0.yml
+    # active/core0.yml
     pce_fqdn: pce-a.example.com
-    # core1.yml
+    node_type: core
+    ```
+    ```yaml
+    # active/core1.yml
     pce_fqdn: pce-b.example.com
+    node_type: core
     ```
     Would pass:
     ```yaml
-    # core0.yml and core1.yml
+    # active/core0.yml and active/core1.yml
     pce_fqdn: pce-a.example.com
+    node_type: core
     ```
 
     ## Fix
@@ -174,17 +179,27 @@ def cluster_topology(pce, ctx):
     missing a node's file cannot be checked for drift on that node.
 
     ## Example
-    Would fail (the node files of one PCE):
+    Would fail (the active PCE has two `data0` nodes and no `data1`):
     ```yaml
-    node_type: core    # core0.yml
-    node_type: data0   # data0.yml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
     ```
-    Would pass:
     ```yaml
-    node_type: core    # core0.yml
-    node_type: core    # core1.yml
-    node_type: data0   # data0.yml
-    node_type: data1   # data1.yml
+    # active/data1.yml
+    pce_fqdn: pce-a.example.com
+    node_type: data0
+    ```
+    Would pass (`core0`, `core1`, `data0`, `data1`):
+    ```yaml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    ```
+    ```yaml
+    # active/data1.yml
+    pce_fqdn: pce-a.example.com
+    node_type: data1
     ```
 
     ## Fix

@@ -27,16 +27,18 @@ def private_key_in_repo(repo, ctx):
     key stays in git history after the file is deleted.
 
     ## Example
-    Would fail (`pces/prod/tls/server.key`, committed):
-    ```
+    Would fail (an unencrypted key, committed):
+    ```pem
+    # HEAD:tls/server.key
     -----BEGIN PRIVATE KEY-----
-    MIIEvQIBADANBgkqhkiG9w0BAQEFAASC...
+    ...
     -----END PRIVATE KEY-----
     ```
-    Would pass (encrypted, or not in git at all):
-    ```
+    Would pass (the key committed encrypted; a key that is not in git at all passes, too):
+    ```pem
+    # HEAD:tls/server.key
     -----BEGIN ENCRYPTED PRIVATE KEY-----
-    MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkq...
+    ...
     -----END ENCRYPTED PRIVATE KEY-----
     ```
 
