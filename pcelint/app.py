@@ -65,7 +65,21 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         dns_timeout=args.dns_timeout, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
         config_path=config.path, baseline=_baseline(args),
-        report_format=getattr(args, "format", "text"))
+        report_format=getattr(args, "format", "text"),
+        live=bool(getattr(args, "live", False)), connect=_connect(args),
+        tls_timeout=getattr(args, "tls_timeout", 5.0))
+
+
+def _connect(args) -> tuple:
+    from pcelint.tlslive import parse_connect
+
+    rules = []
+    for text in getattr(args, "connect", None) or ():
+        try:
+            rules.append(parse_connect(text))
+        except ValueError as exc:
+            raise UsageError(f"--connect '{text}': {exc}.") from None
+    return tuple(rules)
 
 
 def _baseline(args):

@@ -55,6 +55,16 @@ def _common(parser):
     _pair_options(parser)
 
 
+def _live_options(parser):
+    group = parser.add_argument_group("live audit (what the two PCEs serve)")
+    group.add_argument("--live", action="store_true",
+                       help="also open one TLS connection per name and front-end port")
+    group.add_argument("--connect", metavar="NAME:PORT:HOST:PORT", action="append", default=[],
+                       help="connect to HOST:PORT for NAME:PORT, SNI unchanged (repeatable)")
+    group.add_argument("--tls-timeout", metavar="SECONDS", type=_positive, default=5.0,
+                       help="bounds each TLS connection (default 5)")
+
+
 def _positive(text):
     try:
         value = float(text)
@@ -77,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     pair.add_argument("--active", nargs="+", required=True, metavar="PATH")
     pair.add_argument("--standby", nargs="+", required=True, metavar="PATH")
     _common(pair)
+    _live_options(pair)
     baseline = sub.add_parser("baseline", help="record today's findings (by fingerprint)")
     baseline.add_argument("paths", nargs="*", metavar="PATH")
     _common(baseline)

@@ -24,3 +24,14 @@ from pcelint.dnsinput import provide_dns  # noqa: E402 (imports dnspython lazily
 PROVIDERS[certinput.NEED] = certinput.provide
 PROVIDERS["dns"] = provide_dns
 PROVIDERS["git_base"] = gitio.provide_base
+
+
+def _provide_served(unit, settings, cache) -> list:
+    """`pcelint pair --live` only: no other run imports the TLS code or opens a socket."""
+    if not getattr(settings, "live", False):
+        return []
+    from pcelint.tlslive import provide
+    return provide(unit, settings, cache)
+
+
+PROVIDERS["served"] = _provide_served

@@ -5,7 +5,7 @@ Third-party rules register through the `pcelint.rules` entry-point group (see `a
 from __future__ import annotations
 
 from pcelint.rules import (certificate, cluster, dns, history, input_rules, node, replication,
-                           repository, suppression, wal)
+                           repository, served, suppression, wal)
 
 BUILTIN = (
     *input_rules.RULES,
@@ -15,6 +15,7 @@ BUILTIN = (
     *replication.RULES,
     *history.RULES,
     *certificate.RULES,
+    *served.RULES,
     *wal.RULES,
     *dns.RULES,
     *repository.RULES,

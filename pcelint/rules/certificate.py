@@ -13,9 +13,10 @@ from pcelint import certinput as tls
 from pcelint.findings import Location, Problem, Skip
 from pcelint.names import fqdn_problem, is_ip, norm
 from pcelint.rule import rule
+from pcelint.rules import served
 from pcelint.san import covers, reference_name, san_problem
 
-NEEDS = {"certs"}
+NEEDS = {"certs", "served"}  # "served": the chains a --live run records
 CERT_KEY = "web_service_certificate"
 KEY_KEY = "web_service_private_key"
 _WEAK_HASHES = {"md5", "sha1"}
@@ -200,6 +201,7 @@ def cert_name_coverage(pair, ctx):
                 f"its subjectAltName lacks it.{cn_note} Add '{kind}:{wanted}' to the "
                 "certificate's subjectAltName and reissue it.",
                 at, related, discriminator=f"{files[0]}|{norm(name)}")
+    yield from served.name_coverage(pair, ctx)
 
 
 @rule("PCE403", "cert-not-shared", "error", "pair",
@@ -317,6 +319,7 @@ def cert_validity(pair, ctx):
         else:
             continue
         yield Problem(message, _cert_at(group.first), (_cert_file(group),), level=level)
+    yield from served.validity(pair, ctx, warn_days, soon_level)
 
 
 def _key_groups(pair):
@@ -444,6 +447,7 @@ def cert_usage(pair, ctx):
             yield Problem(f"The certificate '{rel}' is a CA certificate (basicConstraints "
                           "CA:TRUE); reissue it as an end-entity certificate (CA:FALSE).",
                           at, related, discriminator="ca")
+    yield from served.usage(pair, ctx)
 
 
 @rule("PCE407", "cert-chain", "warning", "pair",
@@ -511,6 +515,7 @@ def cert_chain(pair, ctx):
                     at, (_cert_file(group), tls.file_location(ca, ca.value.certs[0].line,
                                                               "The CA bundle.")),
                     discriminator="chain")
+    yield from served.chain_order(pair, ctx)
 
 
 @rule("PCE408", "cert-weak-crypto", "warning", "pair",
@@ -557,6 +562,7 @@ def cert_weak_crypto(pair, ctx):
                 yield Problem(f"In '{rel}', {which} ('{cert.subject}') is signed with "
                               f"{cert.signature_hash.upper()}; reissue it with SHA-256 or stronger.",
                               at, (_cert_file(group, cert),), discriminator=f"sig{cert.index}")
+    yield from served.weak_crypto(pair, ctx, minimum)
 
 
 @rule("PCE409", "cert-invalid-san", "warning", "pair",
