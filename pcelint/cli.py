@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     baseline = sub.add_parser("baseline", help="record today's findings (by fingerprint)")
     baseline.add_argument("paths", nargs="*", metavar="PATH")
     _common(baseline)
+    diff = sub.add_parser("diff", help="the two PCEs' settings side by side")
+    diff.add_argument("--active", nargs="+", required=True, metavar="PATH")
+    diff.add_argument("--standby", nargs="+", required=True, metavar="PATH")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     explain = sub.add_parser("explain", help="a rule's full documentation")
@@ -116,6 +121,9 @@ def main(argv=None) -> int:
             from pcelint.docs import explain
             sys.stdout.write(explain(args.rule))
             return 0
+        if args.command == "diff":
+            from pcelint.diff import run
+            return run(args)
         if args.command == "baseline" and not args.output:
             raise UsageError("baseline needs --output FILE (where to write the baseline).")
         from pcelint.app import lint
