@@ -15,13 +15,13 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 import certgen as cg
 from conftest import run
-from pairkit import PAIR, PCE_FQDN, at, lint, pins, write_pair
+from pairkit import PAIR, PCE_FQDN, VIP, at, lint, pins, write_pair
 from pcelint.limits import Limits
 from pcelint.tlslive import parse_connect
 from tlsserver import Servers
 
-ACTIVE, STANDBY, VIP = "pce-a.example.com", "pce-b.example.com", "pce.example.com"
-ALL = [ACTIVE, STANDBY, VIP]
+ACTIVE, STANDBY, VIP_NAME = "pce-a.example.com", "pce-b.example.com", "pce.example.com"
+ALL = [ACTIVE, STANDBY, VIP_NAME]
 HANG = 60  # seconds: a hang detector only, far above any expected run time
 
 
@@ -79,7 +79,8 @@ def bounded(fn, seconds=HANG):
 def to(active_port, standby_port, **extra):
     """--connect rules: the active's names to one server, the standby's to another."""
     rules = [(k, p, "127.0.0.1", port) for (k, p), port in extra.items()] if extra else []
-    rules += [(ACTIVE, None, "127.0.0.1", active_port), (VIP, None, "127.0.0.1", active_port),
+    rules += [(ACTIVE, None, "127.0.0.1", active_port),
+              (VIP_NAME, None, "127.0.0.1", active_port),
               (STANDBY, None, "127.0.0.1", standby_port)]
     return tuple(rules)
 
@@ -89,9 +90,11 @@ def live(tmp_path, spec, connect, **settings):
     return bounded(lambda: lint(tmp_path, spec, live=True, connect=connect, **settings))
 
 
-def serve_pair(servers, pki, active_chain, standby_chain):
+def serve_pair(servers, pki, active_chain, standby_chain, active_key=None):
     key = key_pem()
-    active = servers.tls({ACTIVE: (active_chain, key), VIP: (active_chain, key)})
+    active_key = active_key or key
+    active = servers.tls({ACTIVE: (active_chain, active_key),
+                          VIP_NAME: (active_chain, active_key)})
     standby = servers.tls({STANDBY: (standby_chain, key)})
     return active, standby
 
@@ -146,7 +149,7 @@ def test_without_a_ca_bundle_the_missing_intermediate_is_named(tmp_path, servers
 
 def test_a_served_leaf_that_misses_the_standby_name(tmp_path, servers, pki):
     cert = leaf(pki)
-    narrow = leaf(pki, [ACTIVE, VIP], serial=1001)
+    narrow = leaf(pki, [ACTIVE, VIP_NAME], serial=1001)
     spec = write_pair(tmp_path, files(pki, cert))
     active, standby = serve_pair(servers, pki, cg.pem(cert, pki[1]), cg.pem(narrow, pki[1]))
     result = live(tmp_path, spec, to(active, standby))
@@ -185,6 +188,57 @@ def test_a_served_leaf_with_server_auth_only(tmp_path, servers, pki):
     assert "without 'clientAuth'" in usage.message
 
 
+def test_a_served_chain_out_of_order(tmp_path, servers, pki):
+    cert = leaf(pki)
+    root, inter, _ = pki
+    spec = write_pair(tmp_path, files(pki, cert))
+    active, standby = serve_pair(servers, pki, cg.pem(cert, inter), cg.pem(cert, root, inter))
+    result = live(tmp_path, spec, to(active, standby))
+    assert pins(result) == [at("standby", "core0", PCE_FQDN, "PCE407")]
+    assert "The chain served on 'pce-b.example.com:8443' and 'pce-b.example.com:8444' is out " \
+           "of order: certificate 1 ('CN=pce.example.com') is not issued by certificate 2 " \
+           "('CN=Test Root CA')" in result.findings[0].message
+
+
+def test_a_served_leaf_with_a_short_key(tmp_path, servers, pki):
+    cert = leaf(pki)
+    weak_key = cg.rsa_key(7, 1024)
+    weak = leaf(pki, serial=1004, key=weak_key)
+    spec = write_pair(tmp_path, files(pki, cert))
+    active, standby = serve_pair(servers, pki, cg.pem(weak, pki[1]), cg.pem(cert, pki[1]),
+                                 active_key=cg.key_pem(weak_key))
+    result = live(tmp_path, spec, to(active, standby))
+    assert pins(result) == [at("active", "core0", PCE_FQDN, "PCE408"),
+                            at("active", "core0", PCE_FQDN, "PCE411")]
+    weak_finding = next(f for f in result.findings if f.code == "PCE408")
+    assert "served on 'pce-a.example.com:8443'" in weak_finding.message
+    assert "1024-bit RSA key" in weak_finding.message
+
+
+def test_a_served_leaf_that_is_the_files_leaf_is_judged_once(tmp_path, servers, pki):
+    narrow = leaf(pki, [ACTIVE, VIP_NAME])
+    spec = write_pair(tmp_path, files(pki, narrow))
+    chain = cg.pem(narrow, pki[1])
+    result = live(tmp_path, spec, to(*serve_pair(servers, pki, chain, chain)))
+    assert pins(result) == [at("standby", "core0", PCE_FQDN, "PCE402")]
+    assert "served" not in result.findings[0].message
+
+
+def test_without_a_certificate_file_the_names_of_one_pce_are_compared(tmp_path, servers, pki):
+    cert, other = leaf(pki), leaf(pki, serial=1005)
+    spec = write_pair(tmp_path, {"ca.pem": cg.pem(pki[0])})
+    key = key_pem()
+    active = servers.tls({ACTIVE: (cg.pem(cert, pki[1]), key),
+                          VIP_NAME: (cg.pem(other, pki[1]), key)})
+    standby = servers.tls({STANDBY: (cg.pem(cert, pki[1]), key)})
+    result = live(tmp_path, spec, to(active, standby), select=("PCE411",))
+    assert pins(result) == [at("active", "core0", VIP, "PCE411")]
+    assert result.findings[0].message.startswith(
+        "The endpoints 'pce.example.com:8443' and 'pce.example.com:8444' serve the certificate")
+    assert "but 'pce-a.example.com:8443' and 'pce-a.example.com:8444' serve another one" in \
+        result.findings[0].message
+
+
 def test_an_explicit_port_is_a_related_location(tmp_path, servers, pki):
     cert = leaf(pki)
     older = leaf(pki, serial=999)
@@ -215,7 +269,7 @@ def test_refusing_silent_and_plain_http_endpoints_are_notifications(tmp_path, se
     chain = cg.pem(cert, pki[1])
     active, standby = serve_pair(servers, pki, chain, chain)
     rules = ((STANDBY, 8444, "127.0.0.1", servers.refusing()),
-             (VIP, 8443, "127.0.0.1", servers.silent()),
+             (VIP_NAME, 8443, "127.0.0.1", servers.silent()),
              (ACTIVE, 8444, "127.0.0.1", servers.plain_http())) + to(active, standby)
     result = live(tmp_path, spec, rules, tls_timeout=1.0)
     assert pins(result) == []
@@ -305,7 +359,7 @@ def test_cli_live_run_exit_code_comes_from_the_other_rules(tmp_path, servers, pk
     chain = cg.pem(cert, pki[1])
     active, standby = serve_pair(servers, pki, chain, chain)
     rules = ((STANDBY, 8444, "127.0.0.1", servers.refusing()),
-             (VIP, 8443, "127.0.0.1", servers.silent())) + to(active, standby)
+             (VIP_NAME, 8443, "127.0.0.1", servers.silent())) + to(active, standby)
     code, out, err = _cli(tmp_path, rules, "--tls-timeout", "1", "--format", "json",
                           "--select", "PCE4")
     assert code == 0, err
@@ -354,7 +408,7 @@ def test_sarif_from_a_live_run_passes_the_multitool(tmp_path, servers, pki):
     write_pair(tmp_path, files(pki, cert))
     active, standby = serve_pair(servers, pki, cg.pem(cert),
                                  cg.pem(leaf(pki, serial=999), pki[1]))
-    rules = ((VIP, 8444, "127.0.0.1", servers.refusing()),) + to(active, standby)
+    rules = ((VIP_NAME, 8444, "127.0.0.1", servers.refusing()),) + to(active, standby)
     code, out, err = _cli(tmp_path, rules, "--format", "sarif")
     assert code == 1, err
     log = json.loads(out)
