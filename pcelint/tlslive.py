@@ -19,6 +19,7 @@ Without `--live` nothing here opens a socket: the provider only records that the
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import sys
 from dataclasses import dataclass, field
@@ -178,6 +179,13 @@ def _chain_der(sslobj) -> list[bytes]:
     return out
 
 
+def _chain_or_none(sslobj):
+    try:
+        return _chain_der(sslobj)
+    except Exception:  # noqa: BLE001 - no chain recorded
+        return None
+
+
 class _Refused(Exception):
     pass
 
@@ -206,6 +214,13 @@ async def _handshake(endpoint: Endpoint, host: str, port: int, max_bytes: int) -
                 break
             except ssl.SSLWantReadError:
                 pass
+            except ssl.SSLError:
+                # e.g. a server that wants a client certificate (pcelint sends none) fails the
+                # handshake after its own certificate: the chain it sent is still the evidence
+                chain = _chain_or_none(sslobj)
+                if chain:
+                    return chain
+                raise
             pending = outgoing.read()
             if pending:
                 writer.write(pending)
@@ -305,8 +320,10 @@ def _bundle(ders: list[bytes], settings, cache):
     pem = b"".join(b"-----BEGIN CERTIFICATE-----\n" + _b64(d) + b"-----END CERTIFICATE-----\n"
                    for d in ders)
     bundle = certs.load_bundle(pem, cache, limit, settings.limits.max_san_entries)
-    if bundle.error:
-        return None, f"its chain cannot be parsed: {bundle.error.replace(' in the file', '')}"
+    if bundle.error:  # line numbers would point into the PEM pcelint built: left out
+        why = re.sub(r" \((?:at )?line \d+\)| at line \d+", "",
+                     bundle.error.replace(" in the file", ""))
+        return None, f"its chain cannot be parsed: {why}"
     return bundle, None
 
 

@@ -215,6 +215,20 @@ def test_a_served_leaf_with_a_short_key(tmp_path, servers, pki):
     assert "1024-bit RSA key" in weak_finding.message
 
 
+def test_a_served_leaf_with_an_ec_key(tmp_path, servers, pki):
+    cert = leaf(pki)
+    ec_key = cg.ec_key(0)
+    ec_leaf = leaf(pki, serial=1006, key=ec_key)
+    spec = write_pair(tmp_path, files(pki, cert))
+    active, standby = serve_pair(servers, pki, cg.pem(ec_leaf, pki[1]), cg.pem(cert, pki[1]),
+                                 active_key=cg.key_pem(ec_key))
+    result = live(tmp_path, spec, to(active, standby))
+    assert pins(result) == [at("active", "core0", PCE_FQDN, "PCE408"),
+                            at("active", "core0", PCE_FQDN, "PCE411")]
+    assert "has a EC (secp256r1) key; the PCE expects RSA" in next(
+        f.message for f in result.findings if f.code == "PCE408")
+
+
 def test_a_served_leaf_that_is_the_files_leaf_is_judged_once(tmp_path, servers, pki):
     narrow = leaf(pki, [ACTIVE, VIP_NAME])
     spec = write_pair(tmp_path, files(pki, narrow))
@@ -255,6 +269,18 @@ def test_an_explicit_port_is_a_related_location(tmp_path, servers, pki):
     assert "'pce-b.example.com:9443'" in finding.message
     assert (f"{PAIR}/standby/core0.yml", 3, 23) in [
         (r.path, r.span.line, r.span.column) for r in finding.related]
+
+
+def test_a_server_that_demands_a_client_certificate_is_still_audited(tmp_path, servers, pki):
+    cert = leaf(pki)
+    spec = write_pair(tmp_path, files(pki, cert))
+    chain = cg.pem(cert, pki[1])
+    active, _ = serve_pair(servers, pki, chain, chain)
+    older = cg.pem(leaf(pki, serial=999), pki[1])
+    standby = servers.tls({STANDBY: (older, key_pem())}, client_ca=cg.pem(pki[0]))
+    result = live(tmp_path, spec, to(active, standby))
+    assert result.notifications == []
+    assert pins(result) == [at("standby", "core0", PCE_FQDN, "PCE411")]
 
 
 # --- endpoints that cannot be audited ----------------------------------------------------------

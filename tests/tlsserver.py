@@ -79,13 +79,18 @@ class Servers:
         key.chmod(0o600)
         return cert, key
 
-    def tls(self, by_name: dict, default=None) -> int:
-        """A TLS server: SNI name -> (chain PEM, key PEM); `default` for an unknown or no SNI."""
+    def tls(self, by_name: dict, default=None, client_ca: bytes | None = None) -> int:
+        """A TLS server: SNI name -> (chain PEM, key PEM); `default` for an unknown or no SNI.
+        With `client_ca`, it speaks TLS 1.2 and demands a client certificate issued by it."""
         contexts = {}
         for name, (chain, key) in by_name.items():
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.set_ciphers("DEFAULT:@SECLEVEL=0")  # also serve weak keys (PCE408 tests)
             context.load_cert_chain(*self._files(chain, key))
+            if client_ca:
+                context.maximum_version = ssl.TLSVersion.TLSv1_2
+                context.verify_mode = ssl.CERT_REQUIRED
+                context.load_verify_locations(cadata=client_ca.decode("ascii"))
             contexts[name] = context
         first = contexts[default] if default else next(iter(contexts.values()))
 

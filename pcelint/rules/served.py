@@ -262,29 +262,41 @@ def chain_order(pair, ctx):
                 group.at, group.related(), discriminator=f"{group.discriminator}|order")
 
 
-def weak_crypto(pair, ctx, minimum: int):
-    """PCE408 on served chains."""
+def not_rsa(pair, ctx, minimum: int):
+    """Served leaves whose key is not RSA (a separate function so that the rule that owns the key
+    type, PCE408 today, can call it alone)."""
+    evidence = live(pair)
+    if evidence is None:
+        return
+    for group in _unjudged(pair, evidence):
+        if group.leaf.key_type != "RSA":
+            yield Problem(f"The certificate served on {group.where} has a {group.leaf.key_type} "
+                          f"key; the PCE expects RSA. Install one with an RSA key of at least "
+                          f"{minimum} bits on the {group.role} PCE.", group.at, group.related(),
+                          discriminator=f"{group.discriminator}|type")
+
+
+def weak_crypto(pair, ctx, minimum: int, key_type: bool = True):
+    """PCE408 on served chains: short RSA keys, MD5/SHA-1 signatures (and, with `key_type`, a
+    key that is not RSA)."""
     evidence = live(pair)
     if evidence is None:
         return
     yield from failed_skips(evidence)
+    if key_type:
+        yield from not_rsa(pair, ctx, minimum)
     known = _file_leaves(pair)
     known_certs = {c.sha256 for g in _file_groups(pair) for c in g.bundle.certs}
     for group in groups(evidence):
         leaf = group.leaf
-        if leaf.sha256 not in known:
-            if leaf.key_type != "RSA":
-                yield Problem(f"The certificate served on {group.where} has a {leaf.key_type} key; "
-                              f"the PCE expects RSA. Install one with an RSA key of at least "
-                              f"{minimum} bits on the {group.role} PCE.", group.at, group.related(),
-                              discriminator=f"{group.discriminator}|type")
-            elif (leaf.key_bits or 0) < minimum:
-                yield Problem(f"The certificate served on {group.where} has a {leaf.key_bits}-bit "
-                              f"RSA key; install one with at least {minimum} bits on the "
-                              f"{group.role} PCE.", group.at, group.related(),
-                              discriminator=f"{group.discriminator}|bits")
+        if leaf.sha256 not in known and leaf.key_type == "RSA" and (leaf.key_bits or 0) < minimum:
+            yield Problem(f"The certificate served on {group.where} has a {leaf.key_bits}-bit "
+                          f"RSA key; install one with at least {minimum} bits on the "
+                          f"{group.role} PCE.", group.at, group.related(),
+                          discriminator=f"{group.discriminator}|bits")
         for cert in group.bundle.certs:
-            if cert.sha256 in known_certs or (cert.signature_hash or "").lower() not in _WEAK_HASHES:
+            weak = (cert.signature_hash or "").lower() in _WEAK_HASHES
+            if cert.sha256 in known_certs or not weak:
                 continue
             which = "the leaf" if cert.index == 0 else f"certificate {cert.index + 1}"
             yield Problem(f"In the chain served on {group.where}, {which} ('{cert.subject}') is "
