@@ -369,6 +369,24 @@ def test_without_live_nothing_is_served_nor_skipped(tmp_path, pki):
     assert result.skipped == [] and result.notifications == []
 
 
+def test_progress_on_a_terminal(tmp_path, servers, pki, monkeypatch):
+    import io
+    import sys
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    cert = leaf(pki)
+    spec = write_pair(tmp_path, files(pki, cert))
+    chain = cg.pem(cert, pki[1])
+    err = Tty()
+    monkeypatch.setattr(sys, "stderr", err)
+    live(tmp_path, spec, to(*serve_pair(servers, pki, chain, chain)))
+    assert "\rpcelint: TLS handshakes 6/6" in err.getvalue()
+    assert err.getvalue().endswith("\r\x1b[K")
+
+
 # --- the command line --------------------------------------------------------------------------
 
 def _cli(tmp_path, connect, *extra):
@@ -390,6 +408,7 @@ def test_cli_live_run_exit_code_comes_from_the_other_rules(tmp_path, servers, pk
                           "--select", "PCE4")
     assert code == 0, err
     assert "Traceback" not in err
+    assert "TLS handshakes" not in err  # progress only on a terminal
     report = json.loads(out)
     assert report["findings"] == []
     assert sorted(n["message"].split("'")[1] for n in report["notifications"]) == \
