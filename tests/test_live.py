@@ -175,6 +175,22 @@ def test_a_served_leaf_that_expires_soon(tmp_path, servers, pki):
     assert "in 10 days" in validity.message
 
 
+def test_a_served_intermediate_that_expires_soon(tmp_path, servers, pki):
+    root, inter, inter_key = pki
+    cert = leaf(pki)
+    renewed_inter = cg.ca_cert("Test Intermediate CA", inter_key, issuer=(root, cg.rsa_key(10)),
+                               serial=3, not_before=cg.NOT_BEFORE,
+                               not_after=cg.NOW + timedelta(days=5))
+    spec = write_pair(tmp_path, files(pki, cert))
+    active, standby = serve_pair(servers, pki, cg.pem(cert, renewed_inter), cg.pem(cert, inter))
+    result = live(tmp_path, spec, to(active, standby))
+    assert pins(result) == [at("active", "core0", PCE_FQDN, "PCE404")]
+    assert result.findings[0].message.startswith(
+        "The intermediate 'CN=Test Intermediate CA' (certificate 2) served on "
+        "'pce-a.example.com:8443'")
+    assert "in 5 days" in result.findings[0].message
+
+
 def test_a_served_leaf_with_server_auth_only(tmp_path, servers, pki):
     cert = leaf(pki)
     server_only = leaf(pki, serial=1003, eku=(ExtendedKeyUsageOID.SERVER_AUTH,))
