@@ -132,7 +132,8 @@ def _counts(files) -> str:
 
 def build(active, standby) -> Diff:
     """active, standby: lists of loaded NodeFiles (data not None), in path order."""
-    flat = {"active": [flatten(n.data) for n in active], "standby": [flatten(n.data) for n in standby]}
+    flat = {"active": [flatten(n.data) for n in active],
+            "standby": [flatten(n.data) for n in standby]}
     paths: list = []
     for role in ("active", "standby"):
         for values in flat[role]:
@@ -279,7 +280,8 @@ def _json_value(row: Row, value):
     if row.secret:
         return HIDDEN
     value = _masked(value)
-    return value if isinstance(value, (str, int, float, bool, list, dict, type(None))) else str(value)
+    plain = (str, int, float, bool, list, dict, type(None))
+    return value if isinstance(value, plain) else str(value)
 
 
 def render_json(diff: Diff) -> str:
@@ -287,7 +289,8 @@ def render_json(diff: Diff) -> str:
     for row in diff.rows:
         item = {"key": row.key, "key_path": list(row.path),
                 "active": _json_value(row, row.active), "standby": _json_value(row, row.standby),
-                "active_set": row.active is not _MISSING, "standby_set": row.standby is not _MISSING,
+                "active_set": row.active is not _MISSING,
+                "standby_set": row.standby is not _MISSING,
                 "marked": row.rule, "equal": row.equal, "ok": row.ok, "hidden": row.secret}
         if row.derived:
             item["derived"] = row.derived

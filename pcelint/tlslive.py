@@ -63,6 +63,7 @@ class Served:
 class ServedEvidence:
     live: bool
     served: list = field(default_factory=list)  # [Served], in endpoint order
+    memo: dict = field(default_factory=dict)  # groupings, computed once for the served checks
 
     @property
     def ok(self) -> list:
@@ -196,7 +197,8 @@ def _ssl_reason(exc: ssl.SSLError) -> str:
                   "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST", "HTTPS_PROXY_REQUEST"):
         return "it does not speak TLS (the server answered with something else)"
     if reason == "EXCESSIVE_MESSAGE_SIZE":
-        return "its certificate message is larger than a TLS client accepts (a hostile or broken server)"
+        return ("its certificate message is larger than a TLS client accepts (a hostile or broken "
+                "server)")
     text = reason.lower().replace("_", " ") if reason else type(exc).__name__
     return f"the TLS handshake failed ({text})"
 
@@ -357,7 +359,8 @@ def provide(unit, settings, cache) -> list:
         served.error = error
         evidence.served.append(served)
         if error is not None:
-            via = "" if (host, port) == (endpoint.name, endpoint.port) else f" (via '{host}:{port}')"
+            direct = (host, port) == (endpoint.name, endpoint.port)
+            via = "" if direct else f" (via '{host}:{port}')"
             notes.append(Notification(
                 "warning", f"The TLS endpoint '{endpoint.label}'{via} of the pair '{unit.name}' "
                 f"was not audited: {error}. The checks of what it serves are skipped.", "PCE411"))

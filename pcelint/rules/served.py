@@ -78,10 +78,9 @@ def live(pair):
 
 
 def _memo(evidence, key, make):
-    memo = evidence.__dict__.setdefault("_memo", {})
-    if key not in memo:
-        memo[key] = make()
-    return memo[key]
+    if key not in evidence.memo:
+        evidence.memo[key] = make()
+    return evidence.memo[key]
 
 
 def groups(evidence, by_chain: bool = False) -> list[_Group]:
@@ -89,8 +88,9 @@ def groups(evidence, by_chain: bool = False) -> list[_Group]:
     def make():
         out: dict = {}
         for served in evidence.ok:
-            key = tuple(c.sha256 for c in served.bundle.certs) if by_chain else served.bundle.leaf.sha256
-            out.setdefault((served.endpoint.role, key), _Group(served.endpoint.role)).items.append(served)
+            role, certs = served.endpoint.role, served.bundle.certs
+            key = tuple(c.sha256 for c in certs) if by_chain else certs[0].sha256
+            out.setdefault((role, key), _Group(role)).items.append(served)
         return list(out.values())
     return _memo(evidence, ("chains" if by_chain else "leaves"), make)
 
@@ -172,7 +172,8 @@ def name_coverage(pair, ctx):
                 f"The certificate served on {group.where} (SHA-256 {_short(leaf.sha256)}) does not "
                 f"cover '{name}', {what}: its subjectAltName lacks it. Install a certificate whose "
                 f"subjectAltName has '{kind}:{reference_name(name) or name}' on the {group.role} "
-                "PCE.", group.at, group.related(), discriminator=f"{group.discriminator}|{norm(name)}")
+                "PCE.", group.at, group.related(),
+                discriminator=f"{group.discriminator}|{norm(name)}")
 
 
 def validity(pair, ctx, warn_days: float, soon_level: str):
@@ -257,8 +258,8 @@ def chain_order(pair, ctx):
             yield Problem(
                 f"The chain served on {group.where} is out of order: certificate {cert.index + 1} "
                 f"('{cert.subject}') is not issued by certificate {issuer.index + 1} "
-                f"('{issuer.subject}'); configure the {group.role} PCE to send the leaf first, then "
-                "each issuer after the certificate it issued.",
+                f"('{issuer.subject}'); configure the {group.role} PCE to send the leaf first, "
+                "then each issuer after the certificate it issued.",
                 group.at, group.related(), discriminator=f"{group.discriminator}|order")
 
 
