@@ -74,6 +74,8 @@ def _connect(args) -> tuple:
     from pcelint.tlslive import parse_connect
 
     rules = []
+    if getattr(args, "connect", None) and not getattr(args, "live", False):
+        raise UsageError("--connect only applies to a live audit: add --live.")
     for text in getattr(args, "connect", None) or ():
         try:
             rules.append(parse_connect(text))

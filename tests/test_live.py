@@ -452,6 +452,14 @@ def test_cli_rejects_a_bad_connect(tmp_path, bad):
     assert f"--connect '{bad}'" in err
 
 
+def test_cli_connect_without_live_is_a_usage_error(tmp_path):
+    write_pair(tmp_path, {})
+    code, _, err = run(["pair", "--active", tmp_path / PAIR / "active", "--standby",
+                        tmp_path / PAIR / "standby", "--connect", "a:1:127.0.0.1:2"])
+    assert code == 2
+    assert "--connect only applies to a live audit: add --live." in err
+
+
 def test_parse_connect():
     assert parse_connect("PCE.example.com:8443:127.0.0.1:9000") == \
         ("pce.example.com", 8443, "127.0.0.1", 9000)
