@@ -151,6 +151,10 @@ def cert_name_coverage(pair, ctx):
     covers exactly one whole left-most label. One finding per missing name, on the line that
     introduces the name, saying when the name is only in the CN.
 
+    With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
+    that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
+
     ## Why it matters
     The vendor requires one certificate whose subjectAltName covers the active's, the standby's and
     the VEN-facing name. VENs that fail over to a name the certificate does not cover refuse to talk
@@ -277,6 +281,10 @@ def cert_validity(pair, ctx):
     Judges the leaf's validity period at `--now` (default: the current time): expired or not yet
     valid is reported at the rule's level; still valid but expiring within `warn_days` is reported
     at `soon_level`.
+
+    With `pcelint pair --live`, the same check runs on every certificate of the chains the PCEs
+    serve (a served leaf that is a file's leaf is not judged twice), anchored on the key that
+    yields the endpoint's name, the message naming each `name:port`.
 
     ## Why it matters
     Newer PCE releases refuse to start with an expired certificate, and VENs refuse to talk to a PCE
@@ -412,6 +420,10 @@ def cert_usage(pair, ctx):
     clientAuth, and a leaf whose basicConstraints say CA:TRUE. A leaf without extendedKeyUsage is
     fine.
 
+    With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
+    that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
+
     ## Why it matters
     The PCE uses its certificate for both server and client authentication (between the nodes and
     between the two PCEs): a serverAuth-only certificate breaks replication. A CA certificate as a
@@ -462,6 +474,10 @@ def cert_chain(pair, ctx):
     `--now`; the verifier's reason is quoted. Validity of the leaf itself is PCE404's concern, so the
     chain is judged inside the leaf's validity period. A CA bundle that cannot be found skips the
     chain check.
+
+    With `pcelint pair --live`, the order of each chain a PCE serves is checked too (whether it
+    builds to the CA bundle is PCE412's concern), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
 
     ## Why it matters
     A VEN that cannot build the chain from what the PCE sends to a CA it trusts refuses to connect;
@@ -526,6 +542,10 @@ def cert_weak_crypto(pair, ctx):
     ## What it does
     Reports a leaf whose key is RSA shorter than `min_rsa_bits` (default 2048), a leaf whose key is
     not RSA (the PCE expects RSA), and any certificate in the file signed with MD5 or SHA-1.
+
+    With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
+    that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
 
     ## Why it matters
     Short RSA keys and MD5/SHA-1 signatures are breakable and rejected by current TLS clients; a
