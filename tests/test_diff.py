@@ -117,3 +117,13 @@ def test_a_broken_node_file_is_a_usage_error_without_a_traceback(tmp_path):
     (active / "core0.yml").write_text("pce_fqdn: [unclosed\n")
     code, _, err = diff(tmp_path, active, standby)
     assert code == 2 and "cannot be read as a node file" in err and "Traceback" not in err
+
+
+def test_colour_only_when_asked(tmp_path):
+    active, standby = _pair(tmp_path, KEY_A, KEY_B, standby_fqdn="pce-a.example.com")
+    plain = run(["diff", "--active", active, "--standby", standby, "--color", "never"])[1]
+    code, coloured, _ = run(["diff", "--active", active, "--standby", standby, "--color", "always"])
+    assert "\x1b[" not in plain
+    assert code == 1
+    failed = next(line for line in coloured.splitlines() if "pce_fqdn" in line and "SAME" in line)
+    assert failed.startswith("\x1b[31m")
