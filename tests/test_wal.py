@@ -105,3 +105,19 @@ def test_cli_traffic_disk_per_side(tmp_path):
     assert code == 1
     assert report_pins(report) == [("standby/core0.yml", *WAL_LINE, "PCE501")]
     assert "holds 450 GB (35.92 GB short)" in report["findings"][0]["message"]
+
+
+def test_infinite_or_nan_amounts_skip_instead_of_crashing(tmp_path):
+    """`max_disk_usage_gb: .inf` is PCE101's; PCE501/PCE502 skip (Fraction('inf') used to crash)."""
+    import shutil
+    shutil.copytree(FIXTURES / "wal-boundary", tmp_path / "case")
+    for side in ("active", "standby"):
+        core = tmp_path / "case" / side / "core0.yml"
+        core.write_text(core.read_text().replace("max_disk_usage_gb: 400", "max_disk_usage_gb: .inf"))
+    folder = tmp_path / "case"
+    spec = PairSpec("case", sorted(folder.glob("active/*.yml")), sorted(folder.glob("standby/*.yml")),
+                    folder, PairOptions(traffic_disk_gb={"active": float("inf"), "standby": 500},
+                                        wal_rate_mb_per_hour=float("nan"), max_lag_hours=24))
+    result = lint_unit(spec, wal.RULES, Settings(root=tmp_path))
+    assert pins(result) == [] and result.notifications == []
+    assert {code for code, _ in skips(result)} == {"PCE501", "PCE502"}
