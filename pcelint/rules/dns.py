@@ -68,7 +68,11 @@ def dns_ttl_too_long(pair, ctx):
     A and AAAA records, and reports each record whose TTL exceeds `max_ttl` (default 1800 s). The
     evidence is the declared zone files (`--zone-file`, `dns.zone_files`), or, with `--dns` or
     `--nameserver`, the answers of the zone's authoritative servers. The message names the record,
-    its TTL and its source: the zone file line, or the name server that answered.
+    its TTL and its source: the zone file line, or the name server that answered. In a zone file
+    whose records of one set carry different TTLs (`pce 86400 A ...` then `pce 60 A ...`), the
+    largest counts: a name server serves one TTL for the whole set (BIND the first one written),
+    while dnspython keeps the smallest; the message says the TTLs are mixed. A record made by
+    `$GENERATE` points at the directive's line.
 
     ## Why it matters
     Failover means repointing `active_pce_fqdn` at the promoted PCE. Resolvers and VENs keep the old
@@ -108,6 +112,10 @@ def dns_ttl_too_long(pair, ctx):
             else f"{record.rdtype} record '{record.name}' (" + ", ".join(f"'{v}'" for v in record.values) + ")"
         note = "" if record.authoritative else (
             "; the answer was not authoritative, so this may be a cache's remaining time")
+        if record.mixed_ttls:
+            note += ("; the set's records are written with mixed TTLs ("
+                     + ", ".join(f"{t} s" for t in record.mixed_ttls)
+                     + ") and a name server serves one TTL for the whole set, so the largest counts")
         yield Problem(
             f"'active_pce_fqdn' '{name}' resolves through the {what} with a TTL of {record.ttl} s "
             f"({_duration(record.ttl)}), over the limit of {limit} s, from {record.source}{note}; "
