@@ -289,4 +289,71 @@ def dns_wrong_target(pair, ctx):
             node.loc(*ACTIVE_KEY), _record_at(final), discriminator="other")
 
 
-RULES = (dns_ttl_too_long, dns_unresolvable, dns_wrong_target)
+@rule("PCE604", "dns-outside-public-ips", "warning", "pair",
+      "A PCE name resolves to an address outside that PCE's cluster_public_ips.",
+      needs=("dns",), tags=("correctness",))
+def dns_outside_public_ips(pair, ctx):
+    """
+    ## What it does
+    For each PCE whose first node file sets `cluster_public_ips`, compares the addresses its
+    `pce_fqdn` resolves to (and, for the active PCE, what `active_pce_fqdn` resolves to) with those
+    addresses, and reports every address that is not among them. A PCE without
+    `cluster_public_ips` is not checked.
+
+    ## Why it matters
+    VEN firewall rules allow the PCE only at `cluster_public_ips`: a VEN whose PCE name leads to
+    another address (a new load balancer, a NAT address, a node's own address) cannot reach the
+    PCE once the firewall policy is enforced, and after a failover the VENs lose their PCE.
+
+    ## Example
+    Would fail:
+    ```
+    ; cluster_public_ips: {cluster_fqdn: [10.0.0.100]}, pce_fqdn: pce-a.corp.example
+    pce-a IN A 10.0.0.1
+    ```
+    Would pass:
+    ```
+    pce-a IN A 10.0.0.100
+    ```
+
+    ## Fix
+    Point the name at the PCE's public (VIP or load balancer) addresses, or add the address it
+    really uses to `cluster_public_ips` on every node of that PCE.
+
+    ## Options
+    None.
+    """
+    evidence = _evidence(pair)
+    for pce in pair.pces:
+        node = pce.first
+        public = _public_ips(node)
+        if not public:
+            continue
+        paths = ([ACTIVE_KEY] if pce is pair.active else []) + [("pce_fqdn",)]
+        for path in paths:
+            try:
+                name = _name(node, path, f"the {pce.role} PCE's first node file")
+                answer = _answer(evidence, name)
+            except Skipped as skipped:
+                yield Skip(skipped.reason)
+                continue
+            if answer.status != "ok":
+                continue  # PCE602's
+            outside = sorted(_ips(answer.addresses) - public)
+            if not outside:
+                continue
+            final = answer.final[0] if answer.final else None
+            listed = ", ".join(f"'{a}'" for a in outside)
+            allowed = ", ".join(f"'{a}'" for a in sorted(public))
+            yield Problem(
+                f"'{path[-1]}' '{name}' resolves to {listed} (from {final.source}), outside the "
+                f"{pce.role} PCE's cluster_public_ips ({allowed}); VEN firewall rules allow the PCE "
+                "only there. Point the name at those addresses, or add the address to "
+                "'cluster_public_ips'.",
+                node.loc(*path),
+                _record_at(final) + (node.loc("cluster_public_ips", part="key",
+                                              message="The PCE's cluster_public_ips."),),
+                discriminator="|".join((pce.role, path[-1])))
+
+
+RULES = (dns_ttl_too_long, dns_unresolvable, dns_wrong_target, dns_outside_public_ips)
