@@ -583,8 +583,8 @@ def cert_invalid_san(pair, ctx):
     ## What it does
     Reports each subjectAltName dNSName of the leaf that no host name can match under RFC 9525: a
     partial wildcard (`f*o.example.com`, `*pce.example.com`), a wildcard outside the left-most label,
-    a wildcard with fewer than two labels after it (`*.com`), a trailing dot, an empty label, or
-    non-ASCII characters.
+    a wildcard with fewer than two labels after it (`*.com`), a trailing dot, an empty label,
+    non-ASCII characters, or characters no host name holds (`?`, `:`, `(`, a NUL byte).
 
     ## Why it matters
     Such an entry looks as if it covered a name but covers none: the certificate is short of a name
