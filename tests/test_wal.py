@@ -121,3 +121,21 @@ def test_infinite_or_nan_amounts_skip_instead_of_crashing(tmp_path):
     result = lint_unit(spec, wal.RULES, Settings(root=tmp_path))
     assert pins(result) == [] and result.notifications == []
     assert {code for code, _ in skips(result)} == {"PCE501", "PCE502"}
+
+
+def test_pair_with_a_huge_integer_and_inf_never_crashes(tmp_path):
+    """Issue 12: `wal_keep_segments: 0x` + 4,000 'f' crashed PCE306 (int-to-string digit limit) and
+    `max_disk_usage_gb: .inf` crashed PCE501 (Fraction('inf')); now PCE003 and PCE101."""
+    from conftest import lint
+    for role in ("active", "standby"):
+        (tmp_path / role).mkdir()
+        segments = "0x" + "f" * 4000 if role == "active" else "1"
+        (tmp_path / role / "core0.yml").write_text(
+            f"pce_fqdn: pce-{role}.example.com\nnode_type: snc0\nactive_standby_replication:\n"
+            "  active_pce_fqdn: pce.example.com\ntraffic_datastore:\n  max_disk_usage_gb: .inf\n"
+            f"  wal_keep_segments: {segments}\n")
+    code, report = lint(["pair", "--active", "active", "--standby", "standby",
+                         "--traffic-disk-gb", "500"], cwd=tmp_path)
+    assert code == 1 and report["notifications"] == []
+    assert sorted((f["path"], f["line"], f["column"], f["code"]) for f in report["findings"]) == [
+        ("active/core0.yml", 7, 22, "PCE003"), ("standby/core0.yml", 6, 22, "PCE101")]
