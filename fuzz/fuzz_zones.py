@@ -14,6 +14,7 @@ import atheris
 with atheris.instrument_imports():
     from pcelint.dnsdata import Resolution
     from pcelint.zones import Zone, ZoneError, load_zone, resolve_in_zones
+    import pcelint.zonereader  # noqa: F401 - imported lazily by load_zone: instrument it too
 
     import dns.zone
 
