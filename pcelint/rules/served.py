@@ -264,8 +264,7 @@ def chain_order(pair, ctx):
 
 
 def not_rsa(pair, ctx, minimum: int):
-    """Served leaves whose key is not RSA (a separate function so that the rule that owns the key
-    type, PCE408 today, can call it alone)."""
+    """PCE410 on served chains: leaves whose key is not RSA."""
     evidence = live(pair)
     if evidence is None:
         return
