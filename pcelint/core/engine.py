@@ -210,6 +210,14 @@ def lint_unit(spec, rules, settings, cache=None) -> UnitResult:
     return result
 
 
+def masked_file_lines(rel: str, text: str, limits) -> list[str]:
+    """A cited file's lines as reports may show them (pcelint.core.mask), YAML loaded for its
+    secrets' spans."""
+    if not mask.is_yaml_name(rel):
+        return mask.mask_text(text, yaml=False)
+    return mask.mask_text(text, load_yaml(text.encode("utf-8", errors="surrogatepass"), limits))
+
+
 def anchor_secrets(findings, secret_regions: dict) -> None:
     """Findings (and related locations) that point into a secret value point at its key."""
     from dataclasses import replace

@@ -171,19 +171,15 @@ def mask_key_material(lines: list[str]) -> list[str]:
     return out
 
 
-def mask_text(text: str, loaded=None, yaml: bool = True, limits=None) -> list[str]:
+def mask_text(text: str, loaded=None, yaml: bool = True) -> list[str]:
     """The lines of a file's text as reports may show them. A YAML file's secrets come from its
-    `loaded` result (loaded here when not given); other files get the line heuristic."""
+    `loaded` result (the loader's; pcelint.core.engine.masked_file_lines loads it); a YAML file
+    that could not be read at all shows nothing; other files get the line heuristic."""
     lines = split_lines(text)
     if not yaml:
         return masked_lines(lines, _line_regions(lines))
     if loaded is None or loaded.text is None:
-        from pcelint.core.loader import load_yaml
-        from pcelint.limits import Limits
-
-        loaded = load_yaml(text.encode("utf-8", errors="surrogatepass"), limits or Limits())
-        if loaded.text is None:  # refused unread (too large, not UTF-8): nothing may be shown
-            return [MASK if line.strip() else line for line in lines]
+        return [MASK if line.strip() else line for line in lines]
     return masked_lines(lines, regions(loaded))
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 
-from pcelint.core import mask
-from pcelint.core.engine import lint_unit, load_node_file, run_scope
+from pcelint.core.engine import lint_unit, load_node_file, masked_file_lines, run_scope
 from pcelint.core.findings import LEVEL_RANK, RunResult
 from pcelint.core.loader import decode
 from pcelint.core.model import Pair, PairSpec, Pce
@@ -117,8 +116,7 @@ def read_cited(result: RunResult, unread: dict, settings) -> None:
             continue
         text, _ = decode(raw) if raw is not None else (None, None)
         if text is not None:
-            result.sources[rel] = mask.mask_text(text, yaml=mask.is_yaml_name(rel),
-                                                 limits=settings.limits)
+            result.sources[rel] = masked_file_lines(rel, text, settings.limits)
 
 
 # Steps run on the merged result before exit codes: each is step(result, settings).

@@ -7,7 +7,7 @@ units as the characters; the value is `hex:n`, n counting equal hashes earlier i
 """
 from __future__ import annotations
 
-from pcelint.core import mask
+from pcelint.core.engine import masked_file_lines
 from pcelint.core.findings import RunResult
 from pcelint.inputs.safeio import read_regular
 
@@ -87,8 +87,8 @@ def add_line_hashes(result: RunResult, settings) -> None:
                 if raw is None or len(raw) > settings.limits.max_bytes:
                     by_path[path] = {}
                     continue
-                lines = mask.mask_text(raw.decode("utf-8", errors="replace"),
-                                       yaml=mask.is_yaml_name(path), limits=settings.limits)
+                lines = masked_file_lines(path, raw.decode("utf-8", errors="replace"),
+                                          settings.limits)
             by_path[path] = line_hashes("".join(line + "\n" for line in lines))
         value = by_path[path].get(f.location.span.line)
         if value:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from pcelint import __version__
-from pcelint.reporters import visible
+from pcelint.reporters.common import visible
 from pcelint.reporters.escape import json_safe, uri_path
 from pcelint.reporters.ruledocs import markdown_doc, plain_doc
 

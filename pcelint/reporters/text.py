@@ -6,7 +6,7 @@ relative path is written `./path`, a pair's heading is `pair: NAME`, so neither 
 a value can start a GitHub workflow command or a terminal escape."""
 from __future__ import annotations
 
-from pcelint.reporters import summary_line, visible
+from pcelint.reporters.common import summary_line, visible
 from pcelint.reporters.escape import escape
 from pcelint.reporters.excerpt import source_line
 

@@ -1,9 +1,13 @@
 """PCE1xx: one node file on its own (schema, unknown and misplaced keys, host names, ciphers)."""
 from __future__ import annotations
 
+import base64
+import binascii
 import difflib
+import math
 
 from pcelint.core.findings import Problem
+from pcelint.core.keys import APF, PCE_FQDN, SUPERCLUSTER_FQDN
 from pcelint.core.mask import dotted, shown
 from pcelint.core.names import fqdn_problem, is_ip
 from pcelint.core.rule import rule
@@ -23,7 +27,7 @@ def _kind_of(value) -> str:
         if name == "integer" and isinstance(value, int) and not isinstance(value, bool):
             return _KIND[name]
         if name == "number" and isinstance(value, float):
-            return "a decimal number"
+            return "a decimal number" if math.isfinite(value) else "an infinite or NaN value"
         if name == "string" and isinstance(value, str):
             return _KIND[name]
         if name == "array" and isinstance(value, list):
@@ -67,7 +71,9 @@ def schema(node, ctx):
     Validates the node file against `schemas/runtime_env.schema.json`: value types, enumerations
     (`node_type`, `syslog_event_export_format`, ...), ports within 1-65535, absolute paths,
     `wal_keep_segments` a non-negative integer, `partition_fraction` in (0, 1], and the required keys
-    `pce_fqdn` and `node_type`.
+    `pce_fqdn` and `node_type`. Numbers are typed as YAML 1.1 reads them: `8443.0` is a float, not
+    an integer, and `.nan`/`.inf` are never valid numbers. `service_discovery_encryption_key` must
+    be the base64 encoding of 16 or 32 bytes; the message gives its length only, never the value.
 
     ## Why it matters
     The PCE's own validator (`illumio-pce-env check`) rejects these values on the node; pcelint
@@ -97,6 +103,28 @@ def schema(node, ctx):
         value = node.get(*path)
         yield Problem(_schema_message(path, keyword, sub, value), node.loc(*path),
                       discriminator=keyword)
+    why = _encryption_key_problem(node.get(*ENCRYPTION_KEY))
+    if why:
+        yield Problem(f"'{ENCRYPTION_KEY[0]}' {why}; it must be the base64 encoding of 16 or 32 "
+                      "random bytes (e.g. 'openssl rand -base64 32').", node.loc(*ENCRYPTION_KEY),
+                      discriminator="base64")
+
+
+ENCRYPTION_KEY = ("service_discovery_encryption_key",)
+
+
+def _encryption_key_problem(value) -> str | None:
+    """Why the key is not base64 of 16 or 32 bytes, by length only (the value is a secret)."""
+    if not isinstance(value, str) or not value:
+        return None  # absent, or the wrong type: the schema's finding
+    text = "".join(value.split())
+    try:
+        size = len(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        return f"is not valid base64 ({len(value)} characters)"
+    if size not in (16, 32):
+        return f"decodes to {size} bytes"
+    return None
 
 
 # PCE104: known keys in a place the PCE does not read them: key -> the section it belongs in.
@@ -159,7 +187,7 @@ def unknown_key(node, ctx):
     top-level config key `extra_keys` is the same list.
     """
     root = load_schema(SCHEMA_FILE)
-    extra = {str(k) for k in list(ctx.options.get("extra_keys") or []) + list(ctx.settings.extra_keys)}
+    extra = {str(k) for k in list(ctx.options["extra_keys"] or []) + list(ctx.settings.extra_keys)}
     for path, key in _all_keys(node.data):
         section = subschema(root, path) if all(isinstance(k, str) for k in path) else None
         if section is None or "properties" not in section or _misplaced(path, key):
@@ -180,7 +208,7 @@ def unknown_key(node, ctx):
         yield Problem(message, node.loc(*path, key, part="key"), level=level)
 
 
-FQDN_KEYS = (("pce_fqdn",), ("active_standby_replication", "active_pce_fqdn"), ("supercluster_fqdn",),
+FQDN_KEYS = (PCE_FQDN, APF, SUPERCLUSTER_FQDN,
              ("service_discovery_fqdn",))
 
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from harness import (ACTIVE, ENV_CANARY, OUTSIDE_CANARY, append, cli, commit_all, corpus,
+from helpers.untrusted import (ACTIVE, ENV_CANARY, OUTSIDE_CANARY, append, cli, commit_all, corpus,
                      every_output, make_repo, pins, report)
 
 
@@ -46,7 +46,7 @@ def test_symlinked_side_folder_leaving_the_tree_is_not_listed(tmp_path):
 
 
 def assert_absent_all(text):
-    from harness import assert_absent
+    from helpers.untrusted import assert_absent
     assert_absent(text, ENV_CANARY, OUTSIDE_CANARY)
 
 
@@ -186,7 +186,7 @@ def test_fifo_in_active_is_never_opened(tmp_path):
 
 
 def test_every_attack_file_is_documented():
-    from harness import FIXTURES
+    from helpers.untrusted import FIXTURES
 
     corpus_dir = FIXTURES / "security"
     readme = (corpus_dir / "README.md").read_text()

@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from harness import FORMATS, cli, commit_all, corpus, every_output, make_repo
+from helpers.untrusted import FORMATS, cli, commit_all, corpus, every_output, make_repo
 
 OUR_COMMANDS = re.compile(r"^::(error|warning|notice) (file=|title=pcelint::)")
 RAW = ("\x1b", "\x07", "\u202e", "\x9b")

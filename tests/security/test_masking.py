@@ -3,15 +3,12 @@ carets, end columns, messages, config errors, line hashes or PCE701's key excerp
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
-from harness import (ACTIVE, append, assert_absent, cli, commit_all, corpus, every_output,
+from helpers.untrusted import (ACTIVE, append, assert_absent, cli, commit_all, corpus, every_output,
                      make_repo, report)
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import certgen as cg  # noqa: E402
+from helpers import certgen as cg
 
 LEAK = "LEAK"  # every planted secret holds it (tests/fixtures/security/README.md)
 
@@ -28,6 +25,7 @@ def _secret_repo(tmp_path):
 
 # (line, column, end column, code) of every finding on the secret lines: each is on its KEY
 SECRET_FINDINGS = [
+    (13, 1, 33, "PCE101"),  # 'k1,...' is no valid key: the finding about the value is on its key
     (13, 41, 74, "PCE005"),  # the comment after the masked value: its column does not tell the length
     (14, 1, 13, "PCE102"), (15, 1, 11, "PCE102"), (16, 1, 22, "PCE102"), (17, 1, 14, "PCE102"),
     (18, 1, 14, "PCE102"), (20, 1, 12, "PCE102"), (23, 1, 13, "PCE102"), (24, 1, 15, "PCE102"),
@@ -38,7 +36,7 @@ SECRET_FINDINGS = [
 def test_no_secret_in_any_output(tmp_path):
     repo = _secret_repo(tmp_path)
     codes, text = every_output(repo, "check", ".", "--include-suppressed")
-    assert set(codes.values()) == {1}, codes  # PCE005 is a warning
+    assert set(codes.values()) == {1}, codes  # PCE101 is an error, PCE005 a warning
     assert_absent(text, LEAK)
     data = report(repo, "check", ".")
     got = sorted((f["line"], f["column"], f["end_column"], f["code"]) for f in data["findings"])

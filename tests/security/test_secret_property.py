@@ -9,14 +9,11 @@ from __future__ import annotations
 import json
 import re
 import string
-import sys
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import run  # noqa: E402
+from helpers.cli import run_cli as run
 
 MIN_SECRET = 45
 SECRET = st.text(string.ascii_letters + string.digits, min_size=MIN_SECRET - 2,

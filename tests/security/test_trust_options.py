@@ -9,15 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from harness import ACTIVE, GIT_ENV, cli, commit_all, corpus, git, make_repo, pins, report
+from helpers.tools import need_tool, unavailable
+from helpers.untrusted import ACTIVE, GIT_ENV, cli, commit_all, corpus, git, make_repo, pins, report
 
 PROJECT = Path(__file__).resolve().parents[2]
-IN_CI = os.environ.get("CI") == "true"
-
-
-def _unavailable(message):
-    pytest.fail(message + "; CI=true, so this is a failure") if IN_CI else \
-        pytest.skip(message + " (fails when CI=true)")
 
 
 def _bomb_repo(tmp_path):
@@ -98,11 +93,10 @@ def test_git_runs_without_the_repositorys_fsmonitor(tmp_path):
 def test_hook_passes_names_after_double_dash(tmp_path):
     """The real pre-commit: a staged file named `--output=important.yml` is linted as a file;
     `important.yml` is not overwritten with the report (nor `--config=`, `--baseline=` used)."""
-    if shutil.which("pre-commit") is None:
-        _unavailable("'pre-commit' is not installed (the hook is proven with the real pre-commit)")
+    need_tool("pre-commit", "the hook is proven with the real pre-commit")
     if subprocess.run(["git", "-C", str(PROJECT), "rev-parse", "HEAD"],
                       capture_output=True).returncode != 0:
-        _unavailable(f"'{PROJECT}' is not a git checkout, so pre-commit try-repo cannot install it")
+        unavailable(f"'{PROJECT}' is not a git checkout, so pre-commit try-repo cannot install it")
     repo = make_repo(tmp_path)
     (repo / "important.yml").write_text("keep: me\n")
     for name in ("--output=important.yml", "--config=important.yml", "--baseline=important.yml"):

@@ -9,12 +9,13 @@ import os
 from pathlib import Path
 
 from pcelint.core.findings import Notification
+from pcelint.core.keys import APF
 from pcelint.core.model import Pair
 from pcelint.core.names import fqdn_problem, norm
 from pcelint.inputs.dns.answers import DnsEvidence
 
 NO_DNS_DATA = "no DNS data: give --zone-file or --dns"
-NAME_KEYS = (("active", ("active_standby_replication", "active_pce_fqdn")),
+NAME_KEYS = (("active", APF),
              ("active", ("pce_fqdn",)), ("standby", ("pce_fqdn",)))
 
 
@@ -64,6 +65,10 @@ def _zones(pair, settings, cache, notes):
         except ZoneError as exc:
             notes.append(Notification("warning", f"{exc} Its records are not used.", "PCE601"))
             continue
+        for line, rdtype, _ in zone.skipped[:5]:  # dnspython's reason may quote the record: not shown
+            notes.append(Notification(
+                "warning", f"The {rdtype} record on line {line} of zone file '{display}' cannot be "
+                "read by dnspython and is left out; the file's other records are used.", "PCE601"))
         zones.append(zone)
     return zones
 
