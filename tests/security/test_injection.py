@@ -9,7 +9,9 @@ import re
 import pytest
 from helpers.untrusted import FORMATS, cli, commit_all, corpus, every_output, make_repo
 
-OUR_COMMANDS = re.compile(r"^::(error|warning|notice) (file=|title=pcelint::)")
+# pcelint's own workflow commands (its `file=` property has ':' and ',' percent-encoded)
+OUR_COMMANDS = re.compile(r"^::(error|warning|notice) (file=[^,:]*,line=\d+,col=\d+,endLine=|"
+                          r"title=pcelint::)")
 RAW = ("\x1b", "\x07", "\u202e", "\x9b")
 
 
@@ -45,9 +47,9 @@ def test_values_cannot_inject_commands_or_escapes(tmp_path):
 ])
 def test_file_names_cannot_inject(tmp_path, name):
     repo = make_repo(tmp_path)
-    (repo / "nodes" / name).write_text("pce_fqdn: pce-x.corp.example\nnode_type: 5\n")
-    commit_all(repo)
-    codes, text = every_output(repo, "check", "nodes", color="never")
+    (repo / name).write_text("pce_fqdn: pce-x.corp.example\nnode_type: 5\n")  # at the root:
+    commit_all(repo)  # its report path begins the text line
+    codes, text = every_output(repo, "check", ".", color="never")
     assert set(codes.values()) == {1}, codes
     _assert_inert(text)
 

@@ -93,11 +93,18 @@ def test_config_error_never_quotes_a_secret(tmp_path):
     assert ".pcelint.yml:5: unknown key 'smtp_password' in 'pairs[0]'" in text
 
 
-def test_config_error_of_a_value_never_quotes_it(tmp_path):
+@pytest.mark.parametrize("entry, key", [
+    ("traffic_disk_gb: {smtp_password: LEAKconfig3}", "pairs[0].traffic_disk_gb"),  # oneOf
+    ("wal: {rate_mb_per_hour: LEAKconfig4}", "pairs[0].wal.rate_mb_per_hour"),
+])
+def test_config_error_of_a_value_never_quotes_it(tmp_path, entry, key):
+    """jsonschema's own message for `oneOf` quotes the value ({'smtp_password': '...'})."""
     repo = make_repo(tmp_path)
-    (repo / ".pcelint.yml").write_text("fail_on: {db_password: LEAKconfig2}\n")
+    (repo / ".pcelint.yml").write_text(
+        "pairs:\n  - name: prod\n    active: [pces/prod/active/*.yml]\n"
+        f"    standby: [pces/prod/standby/*.yml]\n    {entry}\n")
     code, out, err = cli(repo, "check", ".")
-    assert code == 2 and LEAK not in out + err and ".pcelint.yml:1: 'fail_on'" in err, err
+    assert code == 2 and LEAK not in out + err and f".pcelint.yml:5: '{key}'" in err, err
 
 
 def _line_hash(repo, line):
