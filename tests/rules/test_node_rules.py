@@ -106,8 +106,8 @@ def test_schema_messages_never_show_secret_values(tmp_path):
     (BASE + "traffic_datastore: {max_disk_usage_gb: .inf}\n", [(3, 40, "PCE101")]),
     (BASE + "traffic_datastore:\n  wal_keep_segments: 5120.0\n", [(4, 22, "PCE101")]),
     (BASE + "service_discovery_encryption_key: c2VjcmV0LWtleS0xMjM0NQ==\n", []),  # 16 bytes
-    (BASE + "service_discovery_encryption_key: " + "QUJD" * 8 + "QQ==\n", [(3, 35, "PCE101")]),
-    (BASE + "service_discovery_encryption_key: 'not base64!'\n", [(3, 35, "PCE101")]),
+    (BASE + "service_discovery_encryption_key: " + "QUJD" * 8 + "QQ==\n", [(3, 1, "PCE101")]),
+    (BASE + "service_discovery_encryption_key: 'not base64!'\n", [(3, 1, "PCE101")]),
 ])
 def test_schema_numbers_and_encryption_key(tmp_path, text, expected):
     got, report = findings(tmp_path, text, "PCE101")
