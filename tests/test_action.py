@@ -142,10 +142,19 @@ def test_inputs_and_their_defaults():
 
 
 def _copy_project(dest: Path) -> Path:
-    """The action's checkout: the project's files without build output or caches."""
-    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
-        ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis",
-        "node_modules", "corpus"))
+    """The action's checkout: the project's files (git's tracked and new ones when this is a git
+    checkout, so no virtual environment or cache is copied)."""
+    proc = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others",
+                           "--exclude-standard"], capture_output=True)
+    if proc.returncode != 0:
+        return Path(shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
+            ".hypothesis", "node_modules", "corpus")))
+    for name in filter(None, proc.stdout.decode().split("\0")):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
     return dest
 
 
