@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 
-from pcelint import __version__
+from pcelint.about import SCHEMAS, VersionAction, schema_text
 from pcelint.commands import lint
 from pcelint.diff import run as run_diff
 from pcelint.errors import BaselineError, ConfigError, UsageError
@@ -79,7 +79,7 @@ def _positive(text):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pcelint", description="Lint Illumio PCE active/standby "
                                      "pairs: runtime_env.yml, certificates, WAL sizing and DNS.")
-    parser.add_argument("--version", action="version", version=f"pcelint {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser("check", help="lint every pair (and lone node file) found for PATHs")
     check.add_argument("paths", nargs="*", metavar="PATH")
@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     explain = sub.add_parser("explain", help="a rule's full documentation")
     explain.add_argument("rule", metavar="RULE")
+    schema = sub.add_parser("schema", help="print a shipped JSON Schema (for editors and other "
+                            "validators)")
+    schema.add_argument("name", choices=tuple(SCHEMAS), metavar="runtime_env|config")
     return parser
 
 
@@ -119,6 +122,9 @@ def main(argv=None) -> int:
             return 0
         if args.command == "diff":
             return run_diff(args)
+        if args.command == "schema":
+            sys.stdout.write(schema_text(args.name))
+            return 0
         if args.command == "baseline" and not args.output:
             raise UsageError("baseline needs --output FILE (where to write the baseline).")
         return lint(args)

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pcelint"
 # Lowest first. A module may import modules of its own layer or of a lower one; within a layer the
 # cycle check keeps the graph honest. A module is matched by its longest listed prefix.
 LAYERS = (
-    ("base", ("pcelint", "pcelint.errors", "pcelint.limits", "pcelint.core.findings",
+    ("base", ("pcelint", "pcelint.about", "pcelint.errors", "pcelint.limits", "pcelint.core.findings",
               "pcelint.core.names", "pcelint.core.mask")),
     ("model", ("pcelint.core.loader", "pcelint.core.model", "pcelint.core.schema",
                "pcelint.core.comments", "pcelint.core.rule", "pcelint.core.keys")),
