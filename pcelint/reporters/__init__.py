@@ -28,11 +28,11 @@ def summary_line(result) -> str:
         gone = result.baseline_gone
         text += (f"; {gone} baseline {'entry no longer occurs' if gone == 1 else 'entries no longer occur'}")
     if result.skipped:
-        text += f"; {plural(len(result.skipped), 'rule')} skipped"
+        text += f"; {plural(len({s.code for s in result.skipped}), 'rule')} skipped"
     return text + "."
 
 
-def render(fmt: str, result, settings, color: bool = False) -> str:
+def render(fmt: str, result, settings, color: bool = False, show_skips: bool = False) -> str:
     if fmt == "json":
         from pcelint.reporters.json_report import render as r
     elif fmt == "sarif":
@@ -41,5 +41,5 @@ def render(fmt: str, result, settings, color: bool = False) -> str:
         from pcelint.reporters.github import render as r
     else:
         from pcelint.reporters.text import render as r
-        return r(result, settings, color=color)
+        return r(result, settings, color=color, show_skips=show_skips)
     return r(result, settings)

@@ -309,6 +309,7 @@ def _text(value) -> str:
 
 _BASE_SKIPS = {
     "no-base": "no base revision: pass --base REV (the pre-commit hook passes --base HEAD)",
+    "no-base-no-repo": "no base revision: the files are not in a git work tree (in one, pass --base REV)",
     "no-repo": "'{rel}' is not inside a git work tree, so it has no base revision",
     "outside": "'{rel}' is outside the git work tree being linted, so it has no base revision",
     "git-failed": "git could not be run to read '{rel}' at '{rev}'",
