@@ -178,7 +178,7 @@ def lint(args) -> int:
         targets = [Path(p) for p in (args.paths or ["."])]
     hook_without_files = (args.command == "check" and not args.paths and args.base is not None
                           and os.environ.get("PRE_COMMIT") == "1")
-    start = _start_folder(targets, bool(args.paths) or args.command == "pair")
+    start = _start_folder(targets, args.command == "pair" or bool(args.paths))
     repo_root = git_root(start)
     root = repo_root or cwd.resolve()
     config_path = Path(args.config).resolve() if args.config else find_config(start)
@@ -206,6 +206,8 @@ def lint(args) -> int:
         units = discovery.units()
         if not units:
             print("pcelint: no node file among the given files; nothing to lint.", file=sys.stderr)
+            if args.output is None and args.format == "text":
+                return 0  # the line above is the whole text report
             return emit(RunResult(rules=rules), args, settings)
     progress = Progress.for_run(len(units))
     try:

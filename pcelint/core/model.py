@@ -18,6 +18,7 @@ class NodeFile:
     role: str | None = None  # "active", "standby" or None for a lone file
     base: Loaded | None = None  # the file at --base REV (set by the git input), when known
     base_state: str = ""  # why base is None: "" (not asked), "new", "no-repo", ...
+    file_digests: dict = field(default_factory=dict)  # node-file key -> sha256 of the file it names
 
     @property
     def data(self) -> dict | None:

@@ -153,7 +153,7 @@ def unnamed_reasons(rels, total: int = 0) -> list[str]:
     if not rels:
         return []
     if len(rels) == total:
-        return ["no node file names a web_service_certificate and no 'certificate' (--cert) is "
+        return ["the node files name no web_service_certificate and no 'certificate' (--cert) is "
                 "configured"]
     return [f"{_quoted(rels)} name{'s' if len(rels) == 1 else ''} no web_service_certificate and "
             "no 'certificate' (--cert) is configured"]
