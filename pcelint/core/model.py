@@ -40,6 +40,16 @@ class NodeFile:
                 return default
         return value
 
+    def written(self, *path) -> str | None:
+        """The source text of a one-line scalar value as the file writes it (e.g. 'True', 'yes'),
+        or None."""
+        span = self.span(*path)
+        lines = self.lines
+        if span is None or span.line != span.end_line or not 0 < span.line <= len(lines):
+            return None
+        text = lines[span.line - 1][span.column - 1:span.end_column - 1]
+        return text or None
+
     def has(self, *path) -> bool:
         return self.get(*path, default=MISSING) is not MISSING
 

@@ -8,6 +8,7 @@ from pcelint.core.engine import lint_unit, load_node_file, run_scope
 from pcelint.core.findings import LEVEL_RANK, RunResult
 from pcelint.core.loader import decode
 from pcelint.core.model import Pair, PairSpec, Pce
+from pcelint.core.owners import Owners
 from pcelint.core.registry import all_rules
 from pcelint.inputs.dns.provider import live_answers, pair_names
 from pcelint.inputs.git import Repo, tracked_key_blocks
@@ -78,6 +79,7 @@ def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
 
 def execute(units, rules, settings, progress=None) -> RunResult:
     result = RunResult(rules=rules)
+    result.owners = Owners.of_units(units, settings)
     unread: dict = {}  # report path -> path, of linted files whose lines no worker sent back
     if progress is not None:
         progress.phase = "resolving DNS names"

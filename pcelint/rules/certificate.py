@@ -128,7 +128,8 @@ def _required_names(pair, group):
                       f"the {pce.role} PCE's 'supercluster_fqdn'"))
     for placed in pair.options.extra_names:
         names.append((placed.value, placed.at or _cert_at(group.first),
-                      "an extra name from the configuration"))
+                      "an extra name from the configuration" if placed.at is not None
+                      else "an extra name from --extra-name"))
     seen = set()
     for name, at, what in names:
         if not isinstance(name, str) or not name or (fqdn_problem(name) and not is_ip(name)):
@@ -545,7 +546,8 @@ def cert_weak_crypto(pair, ctx):
         leaf, rel = group.leaf, group.cert.rel
         at, related = _cert_at(group.first), (_cert_file(group),)
         if leaf.key_type != "RSA":
-            yield Problem(f"The certificate '{rel}' has a {leaf.key_type} key; the PCE expects "
+            article = "an" if leaf.key_type[:1].upper() in "AEIOU" else "a"
+            yield Problem(f"The certificate '{rel}' has {article} {leaf.key_type} key; the PCE expects "
                           f"RSA. Reissue it with an RSA key of at least {minimum} bits.",
                           at, related, discriminator="type")
         elif (leaf.key_bits or 0) < minimum:

@@ -72,7 +72,7 @@ def _typed(value):
     return (type(value).__name__, value)
 
 
-def _kind(value) -> str:
+def kind(value) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)):
@@ -84,7 +84,7 @@ def _kind(value) -> str:
     return "a mapping" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
-def _differs_only_in_type(a, b) -> bool:
+def differs_only_in_type(a, b) -> bool:
     return type(a) is not type(b) and str(a) == str(b)
 
 
@@ -167,8 +167,8 @@ def _drift_detail(path, node, ref) -> str:
     if path[0] in PORT_KEYS:
         mine, theirs = port_text(node, path[0]), port_text(ref, path[0])
         a, b = effective_ports(node)[path[0]], effective_ports(ref)[path[0]]
-        if _differs_only_in_type(a, b):
-            mine, theirs = f"{mine} ({_kind(a)})", f"{theirs} ({_kind(b)})"
+        if differs_only_in_type(a, b):
+            mine, theirs = f"{mine} ({kind(a)})", f"{theirs} ({kind(b)})"
         return f"is {mine} here but {theirs} in '{ref.rel}' (the majority)"
     if is_secret_key(path[-1]):
         return f"differs from the value in '{ref.rel}' (the majority; values hidden)"
@@ -178,8 +178,8 @@ def _drift_detail(path, node, ref) -> str:
     if b is _ABSENT:
         return f"is {shown(path, a)} here but is not set in '{ref.rel}' (the majority)"
     mine, theirs = shown(path, a), shown(path, b)
-    if _differs_only_in_type(a, b):
-        mine, theirs = f"{mine} ({_kind(a)})", f"{theirs} ({_kind(b)})"
+    if differs_only_in_type(a, b):
+        mine, theirs = f"{mine} ({kind(a)})", f"{theirs} ({kind(b)})"
     elif path[0] in ref.file_digests and path[0] in node.file_digests:
         return (f"is {mine} here but {theirs} in '{ref.rel}' (the majority), and the two name files "
                 "with different content")

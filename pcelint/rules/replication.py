@@ -9,8 +9,10 @@ from pcelint.core.rule import rule
 from pcelint.rules.cluster import (
     CORE_TYPES,
     PORT_KEYS,
+    differs_only_in_type,
     effective_ports,
     explicit_management_port,
+    kind,
     node_type_counts,
     port_text,
 )
@@ -239,8 +241,11 @@ def port_mismatch(pair, ctx):
             continue
         if key == PORT_KEYS[2] and not (explicit_management_port(a) or explicit_management_port(s)):
             continue  # follows front_end_https_port, reported on its own
-        yield Problem(f"The standby's '{key}' is {port_text(s, key)} but the active's is "
-                      f"{port_text(a, key)}; use the same port on both PCEs.",
+        mine, theirs = port_text(s, key), port_text(a, key)
+        if differs_only_in_type(ps[key], pa[key]):  # 8443 and '8443': say which is a string
+            mine, theirs = f"{mine} ({kind(ps[key])})", f"{theirs} ({kind(pa[key])})"
+        yield Problem(f"The standby's '{key}' is {mine} but the active's is "
+                      f"{theirs}; use the same port on both PCEs.",
                       s.loc(key), _related(a, (key,), f"active's '{key}'"))
 
 
