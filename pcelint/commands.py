@@ -208,7 +208,7 @@ def lint(args) -> int:
             print("pcelint: no node file among the given files; nothing to lint.", file=sys.stderr)
             if args.output is None and args.format == "text":
                 return 0  # the line above is the whole text report
-            return emit(RunResult(rules=rules), args, settings)
+            return emit(RunResult(rules=rules), args, settings, summary=False)
     progress = Progress.for_run(len(units))
     try:
         result = execute(units, rules, settings, progress=progress)
@@ -217,7 +217,7 @@ def lint(args) -> int:
     return emit(result, args, settings)
 
 
-def emit(result, args, settings) -> int:
+def emit(result, args, settings, summary: bool = True) -> int:
 
     if args.command == "baseline":
 
@@ -235,7 +235,7 @@ def emit(result, args, settings) -> int:
     else:
         sys.stdout.write(report)
         sys.stdout.flush()
-    if to_file or args.format != "text":
+    if summary and (to_file or args.format != "text"):
         print(summary_line(result), file=sys.stderr)
     return result.exit_code
 

@@ -94,7 +94,7 @@ def test_extra_name_without_config_line_is_anchored_on_the_certificate_line(tmp_
     spec = write_pair(tmp_path, good_files(), options=options)
     result = lint(tmp_path, spec)
     assert pins(result) == [at("active", "core0", CERT, "PCE402")]
-    assert "an extra name from the configuration" in result.findings[0].message
+    assert "an extra name from --extra-name" in result.findings[0].message
 
 
 def test_extra_name_from_config_is_anchored_on_the_config_line(tmp_path):
