@@ -544,3 +544,15 @@ def test_no_progress_when_stderr_is_not_a_terminal(tmp_path, monkeypatch):
     code, _, err = run(["check", folder, "--jobs", "1"])
     assert code == 0 and "\r" not in err and "linted" not in err
     assert progress.Progress.for_run(5).enabled is False
+
+
+def test_pce201_same_path_with_one_nodes_copy_missing_is_not_drift(tmp_path):
+    """Per-node layout: only core0's folder holds a copy of the certificate; the others name the
+    same path on the node, so there is no drift."""
+    d = per_node_pair(tmp_path)
+    for node, _ in NODES:
+        path = d / "active" / node / "runtime_env.yml"
+        path.write_text(path.read_text() + "web_service_certificate: /etc/pce/server.crt\n")
+    (d / "active" / "core0" / "server.crt").write_text("copied from core0\n")
+    _, report = lint(["check", d, "--select", "PCE201"], cwd=tmp_path)
+    assert pins(report) == []

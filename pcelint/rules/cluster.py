@@ -47,19 +47,32 @@ def port_text(node, key) -> str:
     return f"'{value}'"
 
 
-def _comparable(node, path):
+def _comparable(node, path, digests=None):
     """The value as the PCE reads it, compared as typed (443 and '443' differ, so do 1 and true);
     names compare case-insensitively; a certificate or key path compares by the content of the
-    file it names, when that file was found."""
+    file it names, when that file was found (`digests`: written path -> content digest)."""
     if path[0] in PORT_KEYS:
         value = effective_ports(node)[path[0]]
     else:
         value = node.get(*path, default=_ABSENT)
         if path[0] in node.file_digests:
             return ("file", node.file_digests[path[0]])
+        if digests and isinstance(value, str) and value in digests:
+            return ("file", digests[value])  # another node's copy of the same path was found
         if path in NAME_KEYS and isinstance(value, str):
             value = norm(value)
     return _typed(value)
+
+
+def _digests(pce, path) -> dict:
+    """Written certificate/key path -> content digest, from the node files whose file was found
+    (the first found wins), so a node whose copy is missing compares by its written path's."""
+    found = {}
+    for node in pce.files:
+        value = node.get(*path)
+        if isinstance(value, str) and path[0] in node.file_digests:
+            found.setdefault(value, node.file_digests[path[0]])
+    return found
 
 
 def _typed(value):
@@ -91,7 +104,8 @@ def differs_only_in_type(a, b) -> bool:
 def majority(pce, path):
     """(the majority comparable value, the first node carrying it): the value most node files
     carry; on a tie, the first core node file's (else the first node file's) among the tied."""
-    values = [(_comparable(node, path), node) for node in pce.files]
+    digests = _digests(pce, path)
+    values = [(_comparable(node, path, digests), node) for node in pce.files]
     counts = Counter(v for v, _ in values)
     top = max(counts.values())
     tied = [v for v in counts if counts[v] == top]
@@ -152,8 +166,9 @@ def cluster_drift(pce, ctx):
         if path[0] == PORT_KEYS[2] and not any(explicit_management_port(n) for n in pce.files):
             continue  # follows front_end_https_port, which is compared on its own
         value, ref = majority(pce, path)
+        digests = _digests(pce, path)
         for node in pce.files:
-            if _comparable(node, path) == value:
+            if _comparable(node, path, digests) == value:
                 continue
             yield Problem(
                 f"'{dotted(path)}' {_drift_detail(path, node, ref)}; it must be identical on every "
