@@ -556,3 +556,22 @@ def test_pce201_same_path_with_one_nodes_copy_missing_is_not_drift(tmp_path):
     (d / "active" / "core0" / "server.crt").write_text("copied from core0\n")
     _, report = lint(["check", d, "--select", "PCE201"], cwd=tmp_path)
     assert pins(report) == []
+
+
+def test_skips_that_quote_each_pairs_paths_are_grouped(tmp_path):
+    from certgen import rsa_key
+    key = rsa_key()
+    for name in ("east", "west"):
+        (tmp_path / name).mkdir()
+        _cert_pair(tmp_path / name, key)  # names a private key that is in neither pair
+    code, out, err = run(["check", ".", "--select", "PCE405", "--color", "never", "--jobs", "1",
+                          "--now", "2024-06-01T00:00:00Z"], cwd=tmp_path)
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if line.startswith("  skipped")]
+    assert lines == [
+        "  skipped PCE405 (2 pairs): the private key of 'active/core0.yml' was not found; looked in "
+        "'active/server.key', 'server.key', 'certs/server.key', 'tls/server.key', '/x/server.key' "
+        "(paths relative to each pair's folder)",
+        "  skipped PCE405 (2 pairs): the private key of 'standby/core0.yml' was not found; looked in "
+        "'standby/server.key', 'server.key', 'certs/server.key', 'tls/server.key', '/x/server.key' "
+        "(paths relative to each pair's folder)"]
