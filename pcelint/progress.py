@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 DELAY = 2.0  # seconds before the first progress line
 INTERVAL = 0.5
@@ -18,6 +19,7 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled
         self._stop = threading.Event()
+        self._started = time.monotonic()
         self._shown = False
         self._thread = None
         if enabled:
@@ -61,6 +63,8 @@ class Progress:
         self._stop.set()
         self._thread.join()
         self._thread = None
+        if not self._shown and time.monotonic() - self._started >= DELAY:
+            self._draw()  # a long run that ended between two redraws still showed its progress
         if self._shown:
             try:
                 self.stream.write("\r\x1b[2K")

@@ -589,3 +589,24 @@ def test_report_is_written_on_a_usage_error_too(tmp_path):
     assert invocation["executionSuccessful"] is False and log["runs"][0]["results"] == []
     assert "nope.key" in invocation["toolExecutionNotifications"][0]["message"]["text"]
     assert validate(tool, tmp_path / "r.sarif", tmp_path) == []
+
+
+def test_progress_through_the_cli_on_a_terminal(tmp_path, monkeypatch):
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from pcelint import progress
+    from pcelint.cli import main
+
+    class TtyErr(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(progress, "DELAY", 0.0)  # as if the run had taken more than two seconds
+    folder = write_pair(tmp_path)
+    out, err = io.StringIO(), TtyErr()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["check", str(folder), "--jobs", "1", "--format", "json"])
+    assert code == 0
+    assert "/1 pairs and files linted" in err.getvalue()
+    assert "linted" not in out.getvalue()  # stdout carries only the report
