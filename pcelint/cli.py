@@ -7,7 +7,7 @@ import os
 import sys
 
 from pcelint import __version__
-from pcelint.commands import lint, write_failed_report
+from pcelint.commands import lint
 from pcelint.errors import BaselineError, ConfigError, UsageError
 from pcelint.reporters.ruledocs import explain, render_rules
 
@@ -164,7 +164,6 @@ def main(argv=None) -> int:
         return lint(args)
     except (UsageError, ConfigError, BaselineError) as exc:
         print(f"pcelint: error: {exc}", file=sys.stderr)
-        write_failed_report(args, str(exc))
         return 2
     except KeyboardInterrupt:
         print("pcelint: interrupted", file=sys.stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pcelint.config import Config, find_config, git_root, load_config
 from pcelint.core.engine import enabled_rules, matches
-from pcelint.core.findings import Location, Notification, RunResult
+from pcelint.core.findings import Location, RunResult
 from pcelint.core.model import PairOptions, Placed
 from pcelint.core.pipeline import execute
 from pcelint.core.registry import all_rules, find_rule
@@ -238,20 +238,6 @@ def emit(result, args, settings, summary: bool = True) -> int:
     if summary and (to_file or args.format != "text"):
         print(summary_line(result), file=sys.stderr)
     return result.exit_code
-
-
-def write_failed_report(args, message: str) -> None:
-    """A usage or config error after argument parsing still leaves the report file a CI step
-    uploads (CLI.md): no findings, the error as a notification, execution not successful."""
-    if getattr(args, "command", None) not in ("check", "pair") or args.output in (None, "-"):
-        return
-    try:
-        result = RunResult(rules=tuple(all_rules()), crashed=True, exit_code=2)
-        result.notifications.append(Notification("error", message))
-        report = render(args.format, result, Settings(root=Path.cwd().resolve()))
-        write_atomically(Path(args.output), report)
-    except Exception:  # noqa: BLE001 - the error being reported is the one that matters
-        pass
 
 
 def _new_file_mode() -> int:

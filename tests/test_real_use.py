@@ -577,20 +577,6 @@ def test_skips_that_quote_each_pairs_paths_are_grouped(tmp_path):
         "(paths relative to each pair's folder)"]
 
 
-def test_report_is_written_on_a_usage_error_too(tmp_path):
-    from sarif_multitool import need_multitool, validate
-    tool = need_multitool()
-    write_pair(tmp_path)
-    code, out, err = run(["check", "pair", "--key", "nope.key", "--format", "sarif",
-                          "--output", "r.sarif"], cwd=tmp_path)
-    assert code == 2 and "--key 'nope.key'" in err
-    log = json.loads((tmp_path / "r.sarif").read_text())
-    invocation = log["runs"][0]["invocations"][0]
-    assert invocation["executionSuccessful"] is False and log["runs"][0]["results"] == []
-    assert "nope.key" in invocation["toolExecutionNotifications"][0]["message"]["text"]
-    assert validate(tool, tmp_path / "r.sarif", tmp_path) == []
-
-
 def test_progress_through_the_cli_on_a_terminal(tmp_path, monkeypatch):
     import io
     from contextlib import redirect_stderr, redirect_stdout
