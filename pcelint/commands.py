@@ -13,12 +13,12 @@ from pcelint.core.model import PairOptions, Placed
 from pcelint.core.pipeline import execute
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
-from pcelint.inputs.gitchanges import base_problem, removed_paths
-from pcelint.progress import Progress
 from pcelint.errors import BaselineError, UsageError
+from pcelint.inputs.gitchanges import base_problem, removed_paths
 from pcelint.limits import Limits
 from pcelint.post.baseline import read
 from pcelint.post.baseline import render as render_baseline
+from pcelint.progress import Progress
 from pcelint.reporters import render, summary_line
 from pcelint.settings import Settings
 from pcelint.typed import check_typed, split_disk
