@@ -45,6 +45,10 @@ def _now(settings) -> datetime:
     return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
 def _short(sha: str) -> str:
     return ":".join(sha[i:i + 2] for i in range(0, 16, 2)).upper() + "..."
 
@@ -127,7 +131,8 @@ def _required_names(pair, group):
                       f"the {pce.role} PCE's 'supercluster_fqdn'"))
     for placed in pair.options.extra_names:
         names.append((placed.value, placed.at or _cert_at(group.first),
-                      "an extra name from the configuration"))
+                      "an extra name from the configuration" if placed.at is not None
+                      else "an extra name from --extra-name"))
     seen = set()
     for name, at, what in names:
         if not isinstance(name, str) or not name or (fqdn_problem(name) and not is_ip(name)):
@@ -749,7 +754,7 @@ def cert_key_not_rsa(pair, ctx):
     for group in usable:
         leaf, rel = group.leaf, group.cert.rel
         if leaf.key_type != "RSA":
-            yield Problem(f"The certificate '{rel}' has a {leaf.key_type} key; the PCE needs an RSA "
+            yield Problem(f"The certificate '{rel}' has {_article(leaf.key_type)} {leaf.key_type} key; the PCE needs an RSA "
                           "key. Generate an RSA key (at least 2048 bits), have the certificate "
                           "reissued for it and install both.",
                           _cert_at(group.first), (_cert_file(group),), discriminator="cert")
@@ -763,7 +768,7 @@ def cert_key_not_rsa(pair, ctx):
                     and info.spki == leaf.spki:
                 continue  # the certificate's finding already says it
             seen.add(key.rel)
-            yield Problem(f"The private key '{key.rel}' is a {info.key_type} key; the PCE needs an "
+            yield Problem(f"The private key '{key.rel}' is {_article(info.key_type)} {info.key_type} key; the PCE needs an "
                           "RSA key. Generate an RSA key, have the certificate reissued for it and "
                           "install both.", entry.node.loc(KEY_KEY),
                           (tls.file_location(key, info.line, "The private key file.",

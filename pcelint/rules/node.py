@@ -8,7 +8,7 @@ import math
 
 from pcelint.core.findings import Problem
 from pcelint.core.keys import APF, PCE_FQDN, SUPERCLUSTER_FQDN
-from pcelint.core.mask import dotted, shown
+from pcelint.core.mask import HIDDEN, dotted, shown
 from pcelint.core.names import fqdn_problem, is_ip
 from pcelint.core.rule import rule
 from pcelint.core.schema import load_schema, subschema, validate
@@ -37,14 +37,18 @@ def _kind_of(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def _schema_message(path, keyword, schema, value) -> str:
+def _schema_message(path, keyword, schema, value, written=None) -> str:
     key = f"'{dotted(path)}'"
     val = shown(path, value)
+    if val != HIDDEN and (isinstance(value, bool) or value is None) and written:
+        val = shown(path, written)  # what the file says ('True', 'yes'), not Python's spelling
     if keyword == "required":
         return f"The required key {key} is missing; add it."
     if keyword == "type":
         want = schema["type"]
         want = " or ".join(_KIND[t] for t in ([want] if isinstance(want, str) else want))
+        if val == HIDDEN:
+            return f"{key} must be {want}, not {_kind_of(value)} {val}; change its value."
         return f"{key} must be {want}, not {_kind_of(value)} ({val}); change its value."
     if keyword == "enum":
         options = ", ".join(f"'{e}'" for e in schema["enum"])
@@ -101,7 +105,8 @@ def schema(node, ctx):
     """
     for path, keyword, sub in validate(node.data, load_schema(SCHEMA_FILE)):
         value = node.get(*path)
-        yield Problem(_schema_message(path, keyword, sub, value), node.loc(*path),
+        yield Problem(_schema_message(path, keyword, sub, value, node.written(*path)),
+                      node.loc(*path),
                       discriminator=keyword)
     why = _encryption_key_problem(node.get(*ENCRYPTION_KEY))
     if why:
@@ -335,7 +340,8 @@ def weak_tls_ciphers(node, ctx):
     None.
     """
     if node.get("insecure_tls_weak_ciphers_enabled") is True:
-        yield Problem("'insecure_tls_weak_ciphers_enabled' is 'true', which enables weak TLS "
+        written = node.written("insecure_tls_weak_ciphers_enabled") or "true"
+        yield Problem(f"'insecure_tls_weak_ciphers_enabled' is '{written}', which enables weak TLS "
                       "ciphers; set it to 'false' unless an old client still needs them.",
                       node.loc("insecure_tls_weak_ciphers_enabled"))
 

@@ -270,7 +270,7 @@ def not_rsa(pair, ctx, minimum: int):
         return
     for group in _unjudged(pair, evidence):
         if group.leaf.key_type != "RSA":
-            yield Problem(f"The certificate served on {group.where} has a {group.leaf.key_type} "
+            yield Problem(f"The certificate served on {group.where} has {'an' if group.leaf.key_type[:1] in 'AEIOU' else 'a'} {group.leaf.key_type} "
                           f"key; the PCE expects RSA. Install one with an RSA key of at least "
                           f"{minimum} bits on the {group.role} PCE.", group.at, group.related(),
                           discriminator=f"{group.discriminator}|type")
