@@ -13,9 +13,10 @@ from pcelint.core.model import PairOptions, Placed
 from pcelint.core.pipeline import execute
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
-from pcelint.errors import BaselineError, UsageError
+from pcelint.errors import BaselineError, ConfigError, UsageError
 from pcelint.limits import Limits
 from pcelint.post.baseline import read
+from pcelint.post.globmatch import MAX_GLOB_CHARS
 from pcelint.post.baseline import render as render_baseline
 from pcelint.reporters import render, summary_line
 from pcelint.settings import Settings
@@ -55,30 +56,36 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
     _check_tokens(select, "--select" if args.select else "select")
     _check_tokens(ignore, "--ignore/ignore")
     for pattern, tokens in (data.get("per_file_ignores") or {}).items():
+        if len(str(pattern)) > MAX_GLOB_CHARS:  # the matcher's bound (docs/limits.md)
+            key = (config.spans.get(("per_file_ignores", pattern)) or (None, None))[0]
+            line = key.line if key else config.line_of("per_file_ignores", pattern)
+            raise ConfigError(f"{config.path}:{line}: a 'per_file_ignores' glob is longer than "
+                              f"{MAX_GLOB_CHARS} characters; shorten it.")
         _check_tokens(tokens, f"per_file_ignores '{pattern}'")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1.")
+    limits = Limits.from_config(data.get("limits"))
     return Settings(
         root=root, repo_root=repo_root, select=select, ignore=ignore,
         fail_on=args.fail_on or data.get("fail_on") or "warning",
         levels=levels, rule_options=options,
         per_file_ignores=dict(data.get("per_file_ignores") or {}),
         extra_keys=list(data.get("extra_keys") or []),
-        limits=Limits.from_config(data.get("limits")),
+        limits=limits,
         now=parse_now(args.now), base=args.base,
         dns=bool(args.dns or args.nameserver), nameservers=list(args.nameserver),
         dns_timeout=args.dns_timeout, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
-        config_path=config.path, baseline=_baseline(args),
+        config_path=config.path, baseline=_baseline(args, limits),
         line_hashes=getattr(args, "format", "text") == "sarif")
 
 
-def _baseline(args):
+def _baseline(args, limits):
 
     if not args.baseline or args.command == "baseline":
         return None
     try:
-        return read(Path(args.baseline))
+        return read(Path(args.baseline), limits.max_bytes)
     except BaselineError as exc:
         raise UsageError(str(exc)) from None
 

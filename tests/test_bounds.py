@@ -1,0 +1,154 @@
+"""Bounded work on hostile input, round 2 (issue 12): each case through the real CLI in a
+subprocess whose generous timeout is only a hang detector (no timing assertion), asserting the
+exact finding or exit-2 message."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from gitrepo import git
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 120  # a hang detector, not a timing assertion
+NODE = "pce_fqdn: pce.example.com\nnode_type: core\n"
+
+
+def cli(*args, cwd):
+    """pcelint in a subprocess (this checkout first on the path): (exit code, report, stderr)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    env.pop("PCELINT_DEBUG", None)
+    proc = subprocess.run([sys.executable, "-m", "pcelint", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, timeout=TIMEOUT)
+    err = proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err and "internal error" not in err, err
+    out = proc.stdout.decode("utf-8")
+    report = json.loads(out) if out.strip().startswith("{") else None
+    return proc.returncode, report, err
+
+
+def pins(report):
+    return sorted((f["path"], f["line"], f["column"], f["code"]) for f in report["findings"]
+                  if not f.get("suppressed"))
+
+
+# -- item 1: the suppression comment is parsed in linear time -----------------------------------
+
+def test_suppression_comment_with_long_runs_of_spaces(tmp_path):
+    """`# pcelint: disable=A` + 4,800 spaces + `#` cost 329 s per line with the old pattern; 100
+    such lines fit in a node file. Such a line holds no suppression (a '#' inside the rule list)."""
+    hostile = "".join(f"x{i}: 1 # pcelint: disable=A{' ' * 4800}#\n" for i in range(100))
+    with_reason = "y: 1 # pcelint: disable=PCE102 --" + " " * 4800 + "# reason\n"
+    (tmp_path / "runtime_env.yml").write_text(NODE + hostile + with_reason +
+                                              "z: 1  # pcelint: disable=PCE102\n")
+    code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--select",
+                            "PCE004,PCE102", "--jobs", "1", cwd=tmp_path)
+    assert report is not None, err
+    got = pins(report)
+    assert ("runtime_env.yml", 104, 7, "PCE004") in got  # the last line: no reason
+    assert ("runtime_env.yml", 3, 1, "PCE102") in got  # x0: not suppressed (no comment there)
+    assert ("runtime_env.yml", 103, 1, "PCE102") not in got  # y: suppressed, with its reason
+    assert [f for f in got if f[3] == "PCE004"] == [("runtime_env.yml", 104, 7, "PCE004")]
+    assert len(got) == 101 and code == 1
+
+
+# -- item 2: per_file_ignores globs match in linear time ------------------------------------------
+
+def _deep_node(tmp_path) -> str:
+    folder = tmp_path
+    for _ in range(12):
+        folder = folder / ("d" * 80)
+    folder.mkdir(parents=True)
+    (folder / "runtime_env.yml").write_text(NODE + "unknown_key: 1\n")
+    return (folder / "runtime_env.yml").relative_to(tmp_path).as_posix()
+
+
+def test_per_file_ignores_glob_that_backtracked(tmp_path):
+    """`***?*?*?*?*?*?*?*?*?X` against a long path was killed at 120 s; it matches nothing, so
+    the finding stays, and a glob that matches still turns the rule off."""
+    rel = _deep_node(tmp_path)
+    (tmp_path / ".pcelint.yml").write_text('per_file_ignores: {"***?*?*?*?*?*?*?*?*?X": [PCE102]}\n')
+    code, report, err = cli("check", rel, "--format", "json", "--select", "PCE102", "--fail-on", "note", cwd=tmp_path)
+    assert report is not None, err
+    assert (code, pins(report)) == (1, [(rel, 3, 1, "PCE102")])
+    (tmp_path / ".pcelint.yml").write_text('per_file_ignores: {"**/d*/**/*_env.y?l": [PCE102]}\n')
+    code, report, err = cli("check", rel, "--format", "json", "--select", "PCE102", "--fail-on", "note", cwd=tmp_path)
+    assert (code, pins(report)) == (0, [])
+
+
+def test_overlong_per_file_ignores_glob_is_a_config_error(tmp_path):
+    (tmp_path / "runtime_env.yml").write_text(NODE)
+    # an explicit key: YAML's implicit keys stop at 1024 characters
+    (tmp_path / ".pcelint.yml").write_text("fail_on: error\nper_file_ignores:\n  ? \"" + "*?" * 600 +
+                                           "\"\n  : [PCE102]\n")
+    code, report, err = cli("check", "runtime_env.yml", "--format", "json", cwd=tmp_path)
+    assert (code, report) == (2, None)
+    assert err.strip() == (f"pcelint: error: {tmp_path / '.pcelint.yml'}:3: a 'per_file_ignores' "
+                           "glob is longer than 1024 characters; shorten it.")
+
+
+# -- item 5: reads bounded by max_bytes; PCE701 linear ---------------------------------------------
+
+def test_baseline_that_is_a_device_is_refused_unread(tmp_path):
+    (tmp_path / "runtime_env.yml").write_text(NODE)
+    code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--baseline",
+                            "/dev/zero", cwd=tmp_path)
+    assert (code, report) == (2, None)
+    assert err.strip() == "pcelint: error: cannot read the baseline '/dev/zero': not a regular file."
+
+
+def test_baseline_larger_than_max_bytes_is_refused(tmp_path):
+    (tmp_path / "runtime_env.yml").write_text(NODE)
+    with open(tmp_path / "big.json", "wb") as handle:
+        handle.write(b'{"version": 1, "findings": [')
+        handle.truncate(100 * 1024 * 1024)  # sparse: no disk cost
+    code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--baseline",
+                            "big.json", cwd=tmp_path)
+    assert (code, report) == (2, None)
+    assert err.strip() == ("pcelint: error: the baseline 'big.json' is larger than 1048576 bytes; "
+                           "pcelint refuses it (raise the 'max_bytes' limit if it really is a "
+                           "baseline).")
+    (tmp_path / "deep.json").write_text("[" * 500_000 + "]" * 500_000)
+    code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--baseline",
+                            "deep.json", cwd=tmp_path)
+    assert (code, report) == (2, None)
+    assert err.strip() == "pcelint: error: the baseline 'deep.json' is not JSON: it nests too deeply."
+
+
+def test_sarif_line_hash_reads_at_most_max_bytes(tmp_path):
+    """SARIF line hashes re-read the whole cited file (a 40 MB node file: 134 s); now at most
+    max_bytes of it, as every other read."""
+    path = tmp_path / "runtime_env.yml"
+    with open(path, "wb") as handle:
+        handle.write(NODE.encode())
+        handle.truncate(100 * 1024 * 1024)
+    code, report, err = cli("check", "runtime_env.yml", "--format", "sarif", "--select", "PCE003",
+                            cwd=tmp_path)
+    assert code == 1, err
+    results = report["runs"][0]["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+             r["locations"][0]["physicalLocation"]["region"]["startColumn"]) for r in results] == \
+        [("PCE003", 1, 1)]
+    assert results[0]["partialFingerprints"]["primaryLocationLineHash"]
+
+
+def test_pce701_key_scan_is_linear(tmp_path):
+    """40,000 BEGIN lines without an END took 106 s (each scanned to the end of the file); here
+    18,000 of them and 400,000 empty lines (under max_bytes). The real key after them is still
+    found, at its BEGIN line."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    repo = tmp_path / "repo"
+    (repo / "tls").mkdir(parents=True)
+    (repo / "runtime_env.yml").write_text(NODE)
+    (repo / "tls" / "junk.pem").write_bytes(b"-----BEGIN PRIVATE KEY-----\n" * 18_000 +
+                                                b"\n" * 400_000 + key)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    code, report, err = cli("check", ".", "--format", "json", "--select", "PCE701", cwd=repo)
+    assert (code, pins(report)) == (1, [("tls/junk.pem", 418_001, 1, "PCE701")]), err
