@@ -44,8 +44,10 @@ def _common(parser):
     parser.add_argument("--now", metavar="ISO-8601", help="time to judge certificates at")
     parser.add_argument("--dns", action="store_true", help="allow live DNS queries")
     parser.add_argument("--nameserver", metavar="HOST[:PORT]", action="append", default=[],
-                        help="name server to ask (repeatable; implies --dns)")
+                        type=_nameserver, help="name server to ask (repeatable; implies --dns)")
     parser.add_argument("--dns-timeout", metavar="SECONDS", type=_positive, default=2.0)
+    parser.add_argument("--dns-deadline", metavar="SECONDS", type=_positive, default=20.0,
+                        help="bounds all DNS work of the run (default 20)")
     parser.add_argument("--jobs", metavar="N", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--baseline", metavar="FILE",
@@ -53,6 +55,15 @@ def _common(parser):
     parser.add_argument("--include-suppressed", action="store_true",
                         help="keep suppressed findings in json and sarif")
     _pair_options(parser)
+
+
+def _nameserver(text):
+    from pcelint.inputs.dns.servers import split_server
+    try:
+        split_server(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def _positive(text):

@@ -74,7 +74,7 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         limits=limits,
         now=parse_now(args.now), base=args.base,
         dns=bool(args.dns or args.nameserver), nameservers=list(args.nameserver),
-        dns_timeout=args.dns_timeout, jobs=args.jobs,
+        dns_timeout=args.dns_timeout, dns_deadline=args.dns_deadline, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
         config_path=config.path, baseline=_baseline(args, limits),
         line_hashes=getattr(args, "format", "text") == "sarif")

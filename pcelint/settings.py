@@ -26,6 +26,7 @@ class Settings:
     dns: bool = False
     nameservers: list = field(default_factory=list)  # ["host", "host:port"]
     dns_timeout: float = 2.0
+    dns_deadline: float | None = 20.0  # seconds for all DNS work of a run (--dns-deadline)
     jobs: int = 1
     include_suppressed: bool = False
     config_path: Path | None = None

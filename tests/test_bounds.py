@@ -152,3 +152,77 @@ def test_pce701_key_scan_is_linear(tmp_path):
     git(repo, "add", "-A")
     code, report, err = cli("check", ".", "--format", "json", "--select", "PCE701", cwd=repo)
     assert (code, pins(report)) == (1, [("tls/junk.pem", 418_001, 1, "PCE701")]), err
+
+
+# -- item 4: one DNS deadline per run; zone discovery bounded -------------------------------------
+
+def test_dns_deadline_bounds_an_endless_cname_chain(tmp_path):
+    """A server that answers every name, slowly, with a CNAME to the next name: the chain alone
+    would take 16 steps per name. At --dns-deadline the names not resolved are a notification and
+    the DNS rules are skipped with the deadline as the reason."""
+    from fakedns import FakeDns, cname_forever
+    from nodegen import write_pair
+
+    write_pair(tmp_path)
+    with FakeDns(cname_forever, delay=0.3) as server:
+        code, report, err = cli("check", "pair", "--select", "PCE6", "--nameserver", server.address,
+                                "--dns-timeout", "2", "--dns-deadline", "1", "--format", "json",
+                                cwd=tmp_path)
+    assert report is not None, err
+    assert (code, report["findings"]) == (0, [])
+    assert [n["message"] for n in report["notifications"]] == [
+        "The run's DNS deadline (1 s, --dns-deadline) passed before 3 names were resolved "
+        "('pce-a.example.com.', 'pce-b.example.com.', 'pce.example.com.'); the DNS rules that "
+        "needed them are listed as skipped. Raise --dns-deadline, or name a faster server with "
+        "--nameserver."]
+    late = "the run's DNS deadline (1 s, --dns-deadline) passed before '{}.' was resolved"
+    assert sorted((s["code"], s["reason"]) for s in report["skipped"]) == [
+        ("PCE601", "no DNS answer for the rest of the path of 'pce.example.com': " +
+         late.format("pce.example.com")),
+        *[("PCE602", f"no DNS answer for '{n}': " + late.format(n))
+          for n in ("pce-a.example.com", "pce-b.example.com", "pce.example.com")],
+        ("PCE603", "no DNS answer for 'pce.example.com': " + late.format("pce.example.com"))]
+
+
+def test_zone_discovery_asks_each_soa_once_and_walks_a_bounded_number_of_labels():
+    """Without --nameserver the zone is found by asking SOA for the name and its parents. A server
+    that answers NOERROR without a SOA made that one query per label (up to 127) per CNAME step;
+    now each name is asked once per run and one lookup walks at most MAX_ZONE_WALK labels."""
+    from fakedns import FakeDns, noerror_without_soa
+
+    from pcelint.inputs.dns.live import MAX_ZONE_WALK, Server, resolve_names
+
+    deep = ".".join(f"l{i}" for i in range(40)) + ".example.com"
+    names = [f"x1.{deep}", f"x2.{deep}"]
+    with FakeDns(noerror_without_soa) as server:
+        answers, notes = resolve_names(names, [], 1, recursors=[Server("127.0.0.1", server.port)],
+                                       ns_port=server.port, deadline=60)
+        soa = [q for q in server.queries if q[1] == "SOA"]
+    assert len(soa) == len(set(soa)) == MAX_ZONE_WALK + 1  # x2's walk shares x1's parents
+    assert [(a.status, a.reason) for a in answers.values()] == [
+        ("unknown", f"the zone of '{n}.' could not be found") for n in names]
+    assert notes == []
+
+
+# -- item 7: --nameserver values are checked before any linting ---------------------------------
+
+NAMESERVERS = {
+    "127.0.0.1:99999": "'127.0.0.1:99999' has the port '99999'; a port is a number from 1 to 65535",
+    "127.0.0.1:abc": "'127.0.0.1:abc' has the port 'abc'; a port is a number from 1 to 65535",
+    "127.0.0.1:0": "'127.0.0.1:0' has the port '0'; a port is a number from 1 to 65535",
+    ":53": "':53' names no host; write HOST[:PORT]",
+    "[nope]:53": "'[nope]:53' is not HOST[:PORT] or [IPV6]:PORT",
+}
+
+
+def test_bad_nameserver_is_a_usage_error_naming_the_argument(tmp_path):
+    (tmp_path / "runtime_env.yml").write_text(NODE)
+    for value, problem in NAMESERVERS.items():
+        code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--nameserver",
+                                value, cwd=tmp_path)
+        assert (code, report) == (2, None), value
+        assert err.strip().splitlines()[-1] == f"pcelint check: error: argument --nameserver: {problem}"
+    for value in ("127.0.0.1:5353", "[::1]:5353", "::1"):  # valid: linted (no DNS rule needs it)
+        code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--select", "PCE0",
+                                "--nameserver", value, cwd=tmp_path)
+        assert (code, report["findings"]) == (0, []), err
