@@ -10,6 +10,7 @@ from pcelint.config import Config, find_config, git_root, load_config
 from pcelint.core.engine import enabled_rules, matches
 from pcelint.core.findings import Location
 from pcelint.core.model import PairOptions, Placed
+from pcelint.core.options import problem as option_problem
 from pcelint.core.pipeline import execute
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
@@ -46,6 +47,10 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
             if key == "level":
                 levels[found.code] = value
             elif key in found.options:
+                wrong = option_problem(found.option_schemas.get(key, {}), value)
+                if wrong:
+                    raise config.error(("rules", token, key), f"{found.code} option '{key}' "
+                                       f"must be {wrong}.")
                 options.setdefault(found.code, {})[key] = value
             else:
                 known = ", ".join(["level", *found.options]) or "level"

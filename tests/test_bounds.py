@@ -226,3 +226,50 @@ def test_bad_nameserver_is_a_usage_error_naming_the_argument(tmp_path):
         code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--select", "PCE0",
                                 "--nameserver", value, cwd=tmp_path)
         assert (code, report["findings"]) == (0, []), err
+
+
+# -- item 7: rule options validated against each rule's declared types ---------------------------
+
+RULE_OPTIONS = {  # config text -> (line, problem)
+    "rules: {PCE404: {warn_days: {a: 1}}}\n":
+        (1, "PCE404 option 'warn_days' must be an integer from 0 to 36500."),
+    "rules:\n  PCE404:\n    soon_level: fatal\n":
+        (3, "PCE404 option 'soon_level' must be one of 'error', 'warning', 'note'."),
+    "rules:\n  cert-weak-crypto:\n    min_rsa_bits: -5\n":
+        (3, "PCE408 option 'min_rsa_bits' must be an integer from 1 to 65536."),
+    "rules:\n  PCE601: {max_ttl: '300'}\n":
+        (2, "PCE601 option 'max_ttl' must be an integer from 0 to 2147483647."),
+    "rules:\n  PCE102:\n    extra_keys: [a, [b]]\n":
+        (3, "PCE102 option 'extra_keys' must be a list of strings."),
+}
+
+
+def test_rule_options_of_the_wrong_type_are_config_errors(tmp_path):
+    (tmp_path / "runtime_env.yml").write_text(NODE)
+    for text, (line, problem) in RULE_OPTIONS.items():
+        (tmp_path / ".pcelint.yml").write_text(text)
+        code, report, err = cli("check", "runtime_env.yml", "--format", "json", cwd=tmp_path)
+        assert (code, report) == (2, None), text
+        assert err.strip() == f"pcelint: error: {tmp_path / '.pcelint.yml'}:{line}: {problem}"
+    (tmp_path / ".pcelint.yml").write_text("rules: {PCE404: {warn_days: 45, soon_level: note}}\n")
+    code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--select", "PCE0",
+                            cwd=tmp_path)
+    assert (code, report["findings"]) == (0, []), err
+
+
+def test_every_rule_option_declares_a_type_its_default_has():
+    import jsonschema
+
+    from pcelint.core.options import split
+    from pcelint.core.registry import all_rules
+
+    for r in all_rules():
+        assert set(r.option_schemas) == set(r.options), r.code
+        for name, schema in r.option_schemas.items():
+            assert schema.get("type"), (r.code, name)
+            assert jsonschema.Draft202012Validator(schema).is_valid(r.options[name]), (r.code, name)
+    # a third-party rule's plain default declares its own type
+    assert split({"n": 3, "flag": True, "names": []}) == (
+        {"n": 3, "flag": True, "names": []},
+        {"n": {"type": "integer"}, "flag": {"type": "boolean"},
+         "names": {"type": "array", "items": {"type": "string"}}})

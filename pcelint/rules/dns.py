@@ -5,7 +5,7 @@ import ipaddress
 
 from pcelint.core.findings import Location, Problem, Skip, Skipped, Span
 from pcelint.core.names import fqdn_problem, norm
-from pcelint.core.rule import rule
+from pcelint.core.rule import option, rule
 from pcelint.inputs.dns.provider import NO_DNS_DATA
 
 ACTIVE_KEY = ("active_standby_replication", "active_pce_fqdn")
@@ -60,7 +60,8 @@ def _max_ttl(pair, ctx) -> int:
 
 @rule("PCE601", "dns-ttl-too-long", "warning", "pair",
       "A TTL on the path from active_pce_fqdn to its addresses exceeds max_ttl (default 1800 s).",
-      options={"max_ttl": DEFAULT_MAX_TTL}, needs=("dns",), tags=("reliability",))
+      options={"max_ttl": option(DEFAULT_MAX_TTL, "integer", minimum=0, maximum=2147483647)},
+      needs=("dns",), tags=("reliability",))
 def dns_ttl_too_long(pair, ctx):
     """
     ## What it does

@@ -6,7 +6,7 @@ import difflib
 from pcelint.core.findings import Problem
 from pcelint.core.mask import dotted, shown
 from pcelint.core.names import fqdn_problem, is_ip
-from pcelint.core.rule import rule
+from pcelint.core.rule import option, rule
 from pcelint.core.schema import load_schema, subschema, validate
 
 SCHEMA_FILE = "runtime_env.schema.json"
@@ -122,7 +122,7 @@ def _misplaced(path, key) -> bool:
 
 @rule("PCE102", "unknown-key", "warning", "file",
       "A key the schema does not know: a likely typo (warning) or a key from a newer release (note).",
-      options={"extra_keys": []}, tags=("maintainability",))
+      options={"extra_keys": option([], "array", items="string")}, tags=("maintainability",))
 def unknown_key(node, ctx):
     """
     ## What it does
