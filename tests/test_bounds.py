@@ -273,3 +273,68 @@ def test_every_rule_option_declares_a_type_its_default_has():
         {"n": 3, "flag": True, "names": []},
         {"n": {"type": "integer"}, "flag": {"type": "boolean"},
          "names": {"type": "array", "items": {"type": "string"}}})
+
+
+# -- item 8: bounded amplification ----------------------------------------------------------------
+
+def test_dns_answer_with_4000_addresses_makes_a_short_message(tmp_path):
+    """A 4,000-address answer made a 111 KB PCE603 message; messages list at most 10 values and
+    say how many more."""
+    from nodegen import write_pair
+
+    write_pair(tmp_path)
+    records = "".join(f"pce 300 IN A 10.1.{i // 250}.{i % 250 + 1}\n" for i in range(4000))
+    (tmp_path / "example.com.zone").write_text(
+        "$ORIGIN example.com.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n"
+        "pce-a IN A 10.0.0.1\npce-b IN A 10.0.1.1\n" + records)
+    code, report, err = cli("check", "pair", "--select", "PCE6", "--zone-file", "example.com.zone",
+                            "--format", "json", cwd=tmp_path)
+    assert report is not None, err
+    assert (code, pins(report)) == (1, [("pair/active/core0.yml", 8, 20, "PCE603")])
+    first = sorted(f"10.1.{i // 250}.{i % 250 + 1}" for i in range(4000))[:10]
+    shown = ", ".join(f"'{a}'" for a in first) + " and 3990 more"
+    assert report["findings"][0]["message"] == (
+        f"'active_pce_fqdn' 'pce.example.com' resolves to {shown} (from zone file "
+        f"'example.com.zone:6'); {shown} are not the active PCE's (its pce_fqdn "
+        "'pce-a.example.com' resolves to '10.0.0.1'). Point 'pce.example.com' at the active PCE.")
+
+
+def test_many_unknown_keys_get_suggestions_for_the_first_hundred_only(tmp_path):
+    """40,000 unknown keys cost 16 s of difflib; spellings are suggested for the first 100
+    distinct unknown keys of a file, the rest are notes that say so."""
+    keys = "".join(f"k{i:05}_abcdefgh: 1\n" for i in range(40_000))
+    (tmp_path / "runtime_env.yml").write_text(NODE + "node_typo: core\n" + keys + "pce_fqdm: x\n")
+    code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--select", "PCE102",
+                            cwd=tmp_path)
+    assert report is not None, err
+    found = {f["line"]: (f["column"], f["level"], f["message"]) for f in report["findings"]}
+    assert len(found) == 40_002 and code == 1
+    assert found[3] == (1, "warning", "The key 'node_typo' at the top level is not a known "
+                        "runtime_env key; did you mean 'node_type'? The PCE ignores unknown keys.")
+    assert found[4] == (1, "note", "The key 'k00000_abcdefgh' at the top level is not a known "
+                        "runtime_env key; check it against your PCE release, or list it in "
+                        "'extra_keys'.")
+    assert found[40_004] == (1, "note", "The key 'pce_fqdm' at the top level is not a known "
+                             "runtime_env key; check it against your PCE release, or list it in "
+                             "'extra_keys' (pcelint suggests spellings for the first 100 unknown "
+                             "keys of a file only).")
+
+
+def test_25000_suppressed_findings(tmp_path):
+    """25,000 suppressed findings cost 40 s (every finding compared with every comment of its
+    file); now each (file, line, rule) is decided once. Messages list at most 10 rule tokens."""
+    keys = "".join(f"k{i}: 1 #pcelint:disable=PCE1 -- x\n" for i in range(25_000))
+    many = ", ".join(["PCE102"] + [f"X{i}" for i in range(12)])  # X...: tokens naming no rule
+    (tmp_path / "runtime_env.yml").write_text(NODE + keys + f"z: 1  # pcelint: disable={many}\n")
+    code, report, err = cli("check", "runtime_env.yml", "--format", "json", "--select",
+                            "PCE004,PCE005,PCE102", "--include-suppressed", cwd=tmp_path)
+    assert report is not None, err
+    assert sum(f["suppressed"] for f in report["findings"]) == 25_001
+    assert pins(report) == [("runtime_env.yml", 25_003, 7, "PCE004"),
+                            ("runtime_env.yml", 25_003, 7, "PCE005")]
+    messages = sorted(f["message"] for f in report["findings"] if not f["suppressed"])
+    assert messages == [
+        "The suppression of 'PCE102, X0, X1, X2, X3, X4, X5, X6, X7, X8' and 3 more gives no "
+        "reason; add ' -- ' and why the finding is acceptable.",
+        "The suppression of 'X0, X1, X2, X3, X4, X5, X6, X7, X8, X9' and 2 more matched no "
+        "finding; remove it (or the rules in it that no longer fire)."]
