@@ -338,3 +338,14 @@ def test_25000_suppressed_findings(tmp_path):
         "reason; add ' -- ' and why the finding is acceptable.",
         "The suppression of 'X0, X1, X2, X3, X4, X5, X6, X7, X8, X9' and 2 more matched no "
         "finding; remove it (or the rules in it that no longer fire)."]
+
+
+def test_config_larger_than_max_bytes_is_refused(tmp_path):
+    (tmp_path / "runtime_env.yml").write_text(NODE)
+    with open(tmp_path / ".pcelint.yml", "wb") as handle:
+        handle.write(b"fail_on: error\n")
+        handle.truncate(100 * 1024 * 1024)
+    code, report, err = cli("check", "runtime_env.yml", "--format", "json", cwd=tmp_path)
+    assert (code, report) == (2, None)
+    assert err.strip() == (f"pcelint: error: {tmp_path / '.pcelint.yml'}: the config file is "
+                           "larger than 1048576 bytes; pcelint refuses it.")
