@@ -349,3 +349,21 @@ def test_config_larger_than_max_bytes_is_refused(tmp_path):
     assert (code, report) == (2, None)
     assert err.strip() == (f"pcelint: error: {tmp_path / '.pcelint.yml'}: the config file is "
                            "larger than 1048576 bytes; pcelint refuses it.")
+
+
+def test_node_type_listing_is_bounded(tmp_path):
+    """A PCE without its data1 node and with 15 extra node files, each with its own node_type:
+    PCE202 lists 10 kinds and says how many more."""
+    from nodegen import node_text, write_pair
+
+    folder = write_pair(tmp_path, active={"data1": None})
+    for i in range(15):
+        (folder / "active" / f"x{i:02}.yml").write_text(node_text(node_type=f"kind{i:02}"))
+    code, report, err = cli("check", "pair", "--select", "PCE202", "--format", "json", cwd=tmp_path)
+    assert report is not None, err
+    assert (code, pins(report)) == (1, [("pair/active/core0.yml", 4, 12, "PCE202")])
+    kinds = sorted(["core", "data0"] + [f"kind{i:02}" for i in range(15)])
+    counts = {"core": 2}
+    shown = ", ".join(f"{counts.get(k, 1)} x '{k}'" for k in kinds[:10])
+    assert report["findings"][0]["message"].startswith(
+        f"The active PCE's node files ({shown} and 7 more) are not a valid cluster: ")

@@ -12,10 +12,12 @@ def clip(text: str, limit: int = MAX_ITEM_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def listed(items, limit: int = MAX_LISTED, quote: bool = True, last: str = ", ") -> str:
-    """"'a', 'b', 'c'", or "'a', ..., 'j' and 3 more" beyond `limit` items."""
-    items = list(items)
-    shown = [f"'{clip(i)}'" if quote else clip(i) for i in items[:limit]]
+def listed(items, limit: int = MAX_LISTED, quote: bool = True, last: str = ", ",
+           clip_at: int | None = MAX_ITEM_CHARS) -> str:
+    """"'a', 'b', 'c'", or "'a', ..., 'j' and 3 more" beyond `limit` items (`last` joins the last
+    two when all are shown; `clip_at=None` keeps items whole, e.g. paths)."""
+    items = [str(i) if clip_at is None else clip(i, clip_at) for i in items]
+    shown = [f"'{i}'" if quote else i for i in items[:limit]]
     if len(items) > limit:
         return ", ".join(shown) + f" and {len(items) - limit} more"
     if len(shown) > 1 and last != ", ":

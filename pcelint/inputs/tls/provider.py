@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pcelint.core.findings import Location, Skipped, Span
+from pcelint.core.listing import listed
 from pcelint.inputs.tls.locate import Located, locate
 
 NEED = "certs"
@@ -154,8 +155,7 @@ def unnamed_reasons(rels) -> list[str]:
 
 
 def _quoted(items) -> str:
-    items = [f"'{i}'" for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return listed(items, last=" and ", clip_at=None)  # at most MAX_LISTED, and how many more
 
 
 def all_groups(pair):
