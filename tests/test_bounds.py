@@ -367,3 +367,59 @@ def test_node_type_listing_is_bounded(tmp_path):
     shown = ", ".join(f"{counts.get(k, 1)} x '{k}'" for k in kinds[:10])
     assert report["findings"][0]["message"].startswith(
         f"The active PCE's node files ({shown} and 7 more) are not a valid cluster: ")
+
+
+# -- the linear rewrites mean what the patterns they replaced meant -------------------------------
+
+OLD_COMMENT = r"""(?:^|(?<=\s))#\s*pcelint\s*:\s*(?P<kind>disable-file|disable)\s*=\s*(?P<rules>[^\s#-][^#]*?)\s*(?:--\s*(?P<reason>.*?))?\s*$"""
+COMMENT_PARTS = ["#", " ", "\t", "pcelint", ":", "disable", "disable-file", "=", "-", "--", "PCE1",
+                 ",", "x", "cert-chain", "\u00a0", "#pcelint:disable=", " # pcelint: disable="]
+
+
+def test_comment_scanner_agrees_with_the_old_pattern_on_short_lines():
+    import random
+    import re
+
+    from pcelint.core.comments import find_comment
+
+    old = re.compile(OLD_COMMENT)
+    rng = random.Random(12)
+    for _ in range(50_000):
+        line = "".join(rng.choice(COMMENT_PARTS) for _ in range(rng.randint(0, 14)))
+        want, got = old.search(line), find_comment(line)
+        assert (want is None) == (got is None), line
+        if want:
+            start, kind, rules, reason = got
+            assert (start, kind) == (want.start(), want.group("kind")), line
+            assert [t.strip() for t in rules.split(",") if t.strip()] == \
+                [t.strip() for t in want.group("rules").split(",") if t.strip()], line
+            assert (reason or "").strip() == (want.group("reason") or "").strip(), line
+
+
+def _glob_reference(pattern):
+    import re
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + ["(?:.*/)?"], i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + [".*"], i + 2
+        elif pattern[i] == "*":
+            out, i = out + ["[^/]*"], i + 1
+        elif pattern[i] == "?":
+            out, i = out + ["[^/]"], i + 1
+        else:
+            out, i = out + [re.escape(pattern[i])], i + 1
+    return re.compile("".join(out) + r"\Z", re.S)
+
+
+def test_glob_matcher_agrees_with_the_old_translation_on_short_inputs():
+    import random
+
+    from pcelint.post.globmatch import Glob
+
+    rng = random.Random(12)
+    for _ in range(50_000):
+        pattern = "".join(rng.choice("ab/*?.") for _ in range(rng.randint(0, 12)))
+        path = "".join(rng.choice("ab/.") for _ in range(rng.randint(0, 12)))
+        assert Glob(pattern).match(path) == bool(_glob_reference(pattern).match(path)), (pattern, path)
