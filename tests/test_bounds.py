@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gitrepo import git
+from helpers.gitrepo import git
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120  # a hang detector, not a timing assertion
@@ -160,8 +160,8 @@ def test_dns_deadline_bounds_an_endless_cname_chain(tmp_path):
     """A server that answers every name, slowly, with a CNAME to the next name: the chain alone
     would take 16 steps per name. At --dns-deadline the names not resolved are a notification and
     the DNS rules are skipped with the deadline as the reason."""
-    from fakedns import FakeDns, cname_forever
-    from nodegen import write_pair
+    from helpers.fakedns import FakeDns, cname_forever
+    from helpers.nodegen import write_pair
 
     write_pair(tmp_path)
     with FakeDns(cname_forever, delay=0.3) as server:
@@ -188,7 +188,7 @@ def test_zone_discovery_asks_each_soa_once_and_walks_a_bounded_number_of_labels(
     """Without --nameserver the zone is found by asking SOA for the name and its parents. A server
     that answers NOERROR without a SOA made that one query per label (up to 127) per CNAME step;
     now each name is asked once per run and one lookup walks at most MAX_ZONE_WALK labels."""
-    from fakedns import FakeDns, noerror_without_soa
+    from helpers.fakedns import FakeDns, noerror_without_soa
 
     from pcelint.inputs.dns.live import MAX_ZONE_WALK, Server, resolve_names
 
@@ -280,7 +280,7 @@ def test_every_rule_option_declares_a_type_its_default_has():
 def test_dns_answer_with_4000_addresses_makes_a_short_message(tmp_path):
     """A 4,000-address answer made a 111 KB PCE603 message; messages list at most 10 values and
     say how many more."""
-    from nodegen import write_pair
+    from helpers.nodegen import write_pair
 
     write_pair(tmp_path)
     records = "".join(f"pce 300 IN A 10.1.{i // 250}.{i % 250 + 1}\n" for i in range(4000))
@@ -354,7 +354,7 @@ def test_config_larger_than_max_bytes_is_refused(tmp_path):
 def test_node_type_listing_is_bounded(tmp_path):
     """A PCE without its data1 node and with 15 extra node files, each with its own node_type:
     PCE202 lists 10 kinds and says how many more."""
-    from nodegen import node_text, write_pair
+    from helpers.nodegen import node_text, write_pair
 
     folder = write_pair(tmp_path, active={"data1": None})
     for i in range(15):

@@ -5,10 +5,8 @@ Git failing or missing is never a crash: the rules that needed it are skipped wi
 """
 from __future__ import annotations
 
-import base64
 import io
 import os
-import re
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from pathlib import Path
 
 from pcelint.core.findings import Span
 from pcelint.core.loader import load_yaml
+from pcelint.inputs.pem import key_blocks
 
 GIT_TIMEOUT = 60
 
@@ -140,7 +139,6 @@ def provide_base(unit, settings, cache) -> list:
 
 
 # -- private keys tracked or staged (PCE701) ----------------------------------------------------
-_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----")
 
 
 @dataclass(frozen=True)
@@ -165,34 +163,9 @@ class Repo:
 
 
 def pem_key_blocks(rel: str, text: str) -> list[PemKeyBlock]:
-    """Every `-----BEGIN ... PRIVATE KEY-----` block with an END line and a valid base64 body, in
-    one pass over the lines (a block ends at the next END line; a BEGIN line before it abandons
-    the open block, whose body could not be valid base64 anyway). Linear in the text: 40,000 BEGIN
-    lines without an END each scanned to the end of the file before."""
-    blocks = []
-    current = None  # (line index, match, headers, body) of the open block
-    for number, line in enumerate(text.splitlines()):
-        match = _BEGIN.search(line)
-        if current is not None:
-            inner = line.strip()
-            if inner.startswith("-----END"):
-                start, begin, headers, body = current
-                current = None
-                try:
-                    decoded = base64.b64decode("".join(body), validate=True)
-                except ValueError:
-                    decoded = None
-                if decoded is not None:
-                    span = Span(start + 1, begin.start() + 1, start + 1, begin.end() + 1)
-                    blocks.append(PemKeyBlock(rel, span, begin.group(1), tuple(headers), decoded))
-            elif match is None:
-                if ":" in inner and not current[3]:
-                    current[2].append(inner)
-                elif inner:
-                    current[3].append(inner)
-        if match:
-            current = (number, match, [], [])
-    return blocks
+    """The complete private-key blocks of a tracked file (`pcelint.inputs.pem` scans them)."""
+    return [PemKeyBlock(rel, Span(b.line, b.start + 1, b.line, b.end + 1), b.label, b.headers, b.body)
+            for b in key_blocks(text) if b.complete]
 
 
 def tracked_key_blocks(repo_root: Path, settings) -> Repo:

@@ -2,7 +2,7 @@
 
 Checked once per distinct leaf certificate per PCE, anchored on the `web_service_certificate` value
 (`web_service_private_key` for PCE405) of the first node file that names it, with the certificate
-file as related location. The rules read `pair.evidence["certs"]` (see `pcelint.inputs.tls.provider`); they
+file as related location. The rules read `pair.evidence["certs"]` (see `pcelint.inputs.tls.views`); they
 never open a file. cryptography is imported only inside the checks that call it.
 """
 from __future__ import annotations
@@ -10,14 +10,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from pcelint.core.findings import Location, Problem, Skip
+from pcelint.core.keys import APF, CERT_KEY, KEY_KEY
 from pcelint.core.names import fqdn_problem, is_ip, norm
 from pcelint.core.rule import option, rule
+from pcelint.core.rule import rule
 from pcelint.inputs.tls import provider as tls
+from pcelint.inputs.tls import views as tls
 from pcelint.inputs.tls.san import covers, reference_name, san_problem
 
 NEEDS = {"certs"}
-CERT_KEY = "web_service_certificate"
-KEY_KEY = "web_service_private_key"
 _WEAK_HASHES = {"md5", "sha1"}
 
 
@@ -66,17 +67,16 @@ def cert_unreadable(pair, ctx):
     certificate check can say anything about it.
 
     ## Example
-    Would fail:
-    ```yaml
-    pce_fqdn: pce-a.example.com
-    node_type: core
-    web_service_certificate: /var/lib/illumio-pce/cert/server.crt   # no server.crt anywhere
+    Would fail (the certificate file was cut off while copying it):
+    ```pem
+    # tls/server.crt
+    -----BEGIN CERTIFICATE-----
+    MIIDazCCAlOgAwIBAgIUJ5PI3bX8c0lGx2N4
     ```
-    Would pass:
-    ```yaml
-    pce_fqdn: pce-a.example.com
-    node_type: core
-    web_service_certificate: /var/lib/illumio-pce/cert/server.crt   # tls/server.crt in the repo
+    Would pass (a complete PEM certificate next to the node files, in the pair's `tls/` folder):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:pce-a.example.com, DNS:pce-b.example.com, DNS:pce.example.com
     ```
 
     ## Fix
@@ -118,8 +118,8 @@ def _required_names(pair, group):
     names = [
         (active.get("pce_fqdn"), active.loc("pce_fqdn"), "the active PCE's 'pce_fqdn'"),
         (standby.get("pce_fqdn"), standby.loc("pce_fqdn"), "the standby PCE's 'pce_fqdn'"),
-        (active.get("active_standby_replication", "active_pce_fqdn"),
-         active.loc("active_standby_replication", "active_pce_fqdn"),
+        (active.get(*APF),
+         active.loc(*APF),
          "'active_pce_fqdn', the name VENs use"),
     ]
     for pce in pair.pces:
@@ -156,16 +156,17 @@ def cert_name_coverage(pair, ctx):
     to the PCE.
 
     ## Example
-    Would fail (the certificate holds `DNS:pce-a.example.com, DNS:pce.example.com`):
-    ```yaml
-    # standby/core0.yml
-    pce_fqdn: pce-b.example.com
-    node_type: core
-    active_standby_replication:
-      active_pce_fqdn: pce.example.com
+    Would fail (the pair's names are `pce-a.example.com`, `pce-b.example.com` and
+    `active_pce_fqdn` `pce.example.com`):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:pce-a.example.com, DNS:pce.example.com
     ```
-    Would pass (`DNS:pce-a.example.com, DNS:pce-b.example.com, DNS:pce.example.com`, or
-    `DNS:*.example.com`): the same file.
+    Would pass (a wildcard `DNS:*.example.com` would cover all three, too):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:pce-a.example.com, DNS:pce-b.example.com, DNS:pce.example.com
+    ```
 
     ## Fix
     Reissue the certificate with the missing name in its subjectAltName (a `DNS:` entry, or a
@@ -218,15 +219,25 @@ def cert_not_shared(pair, ctx):
     to VENs.
 
     ## Example
-    Would fail:
+    Would fail (`core1.yml` names a certificate of its own):
     ```yaml
-    # active/core0.yml                               # active/core1.yml
-    web_service_certificate: /etc/pce/core0.crt      web_service_certificate: /etc/pce/core1.crt
+    # active/core1.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    web_service_certificate: /var/lib/illumio-pce/cert/core1.crt
+    web_service_private_key: /var/lib/illumio-pce/cert/server.key
     ```
-    Would pass:
+    ```cert
+    # tls/core1.crt
+    subject = CN=core1.pce-a.example.com
+    ```
+    Would pass (the same `server.crt` as every other node file):
     ```yaml
-    # active/core0.yml                               # active/core1.yml
-    web_service_certificate: /etc/pce/server.crt     web_service_certificate: /etc/pce/server.crt
+    # active/core1.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    web_service_certificate: /var/lib/illumio-pce/cert/server.crt
+    web_service_private_key: /var/lib/illumio-pce/cert/server.key
     ```
 
     ## Fix
@@ -283,9 +294,18 @@ def cert_validity(pair, ctx):
     whose certificate has expired: a failover onto it fails.
 
     ## Example
-    Would fail: a certificate valid until 2024-01-31 checked with `--now 2024-03-01T00:00:00Z`.
-
-    Would pass: the same certificate checked with `--now 2023-12-01T00:00:00Z`.
+    Would fail (with `--now 2024-03-01T00:00:00Z`):
+    ```cert
+    # tls/server.crt
+    notBefore = 2023-01-01
+    notAfter  = 2024-01-31
+    ```
+    Would pass (with `--now 2023-12-01T00:00:00Z`):
+    ```cert
+    # tls/server.crt
+    notBefore = 2023-01-01
+    notAfter  = 2024-01-31
+    ```
 
     ## Fix
     Renew the certificate and install it on every node of both PCEs before it expires.
@@ -295,8 +315,8 @@ def cert_validity(pair, ctx):
     `soon_level` (default `warning`): the level of the "expires soon" finding.
     """
     now = _now(ctx.settings)
-    warn_days = float(ctx.options.get("warn_days", 30))
-    soon_level = ctx.options.get("soon_level") or "warning"
+    warn_days = float(ctx.options["warn_days"])
+    soon_level = ctx.options["soon_level"]
     usable, reasons = tls.all_groups(pair)
     yield from _skips(reasons)
     from pcelint.inputs.tls.parse import when
@@ -352,9 +372,24 @@ def cert_key_mismatch(pair, ctx):
     handshake: no VEN, browser or API client can connect.
 
     ## Example
-    Would fail: `web_service_private_key` names a key generated for another certificate.
-
-    Would pass: the key the certificate was issued for.
+    Would fail (`server.key` holds a new key, not the one `server.crt` was issued for):
+    ```pem
+    # tls/server.key
+    -----BEGIN PRIVATE KEY-----
+    ...
+    -----END PRIVATE KEY-----
+    ```
+    Would pass (the certificate was issued for the key in `server.key`):
+    ```pem
+    # tls/server.key
+    -----BEGIN PRIVATE KEY-----
+    ...
+    -----END PRIVATE KEY-----
+    ```
+    ```cert
+    # tls/server.crt
+    key = tls/server.key
+    ```
 
     ## Fix
     Install the private key that belongs to the certificate (PEM, unencrypted on the node), or the
@@ -417,9 +452,17 @@ def cert_usage(pair, ctx):
     server certificate is rejected by strict clients.
 
     ## Example
-    Would fail: a certificate with `extendedKeyUsage = serverAuth`.
-
-    Would pass: a certificate with `extendedKeyUsage = serverAuth, clientAuth`.
+    Would fail:
+    ```cert
+    # tls/server.crt
+    extendedKeyUsage = serverAuth
+    ```
+    Would pass:
+    ```cert
+    # tls/server.crt
+    extendedKeyUsage = serverAuth, clientAuth
+    basicConstraints = CA:FALSE
+    ```
 
     ## Fix
     Reissue the certificate with `extendedKeyUsage = serverAuth, clientAuth` and `CA:FALSE`.
@@ -466,9 +509,24 @@ def cert_chain(pair, ctx):
     an out-of-order bundle is rejected by some TLS clients.
 
     ## Example
-    Would fail: `server.pem` holding the leaf, then the root, then the intermediate.
+    Would fail (`server.crt` holds the leaf, then the root, then the intermediate):
+    ```cert
+    # tls/server.crt
+    subject = CN=pce.example.com
+    issuer  = CN=Example Intermediate CA
 
-    Would pass: `server.pem` holding the leaf, then the intermediate (then, optionally, the root).
+    subject = CN=Example Root CA
+
+    subject = CN=Example Intermediate CA
+    ```
+    Would pass (the leaf, then the intermediate; `ca.pem` holds Example Root CA):
+    ```cert
+    # tls/server.crt
+    subject = CN=pce.example.com
+    issuer  = CN=Example Intermediate CA
+
+    subject = CN=Example Intermediate CA
+    ```
 
     ## Fix
     Concatenate the bundle in order (leaf, intermediates from the leaf up) and make sure the CA
@@ -529,9 +587,17 @@ def cert_weak_crypto(pair, ctx):
     non-RSA key is not what the PCE supports.
 
     ## Example
-    Would fail: a certificate with a 1024-bit RSA key.
-
-    Would pass: a certificate with a 2048-bit (or longer) RSA key, signed with SHA-256.
+    Would fail:
+    ```cert
+    # tls/server.crt
+    key = RSA 1024
+    ```
+    Would pass:
+    ```cert
+    # tls/server.crt
+    key       = RSA 2048
+    signature = sha256
+    ```
 
     ## Fix
     Reissue the certificate with an RSA key of at least 2048 bits and a SHA-256 (or stronger)
@@ -540,7 +606,7 @@ def cert_weak_crypto(pair, ctx):
     ## Options
     `min_rsa_bits` (default 2048): the shortest RSA key accepted.
     """
-    minimum = int(ctx.options.get("min_rsa_bits", 2048))
+    minimum = int(ctx.options["min_rsa_bits"])
     usable, reasons = tls.all_groups(pair)
     yield from _skips(reasons)
     for group in usable:
@@ -577,9 +643,16 @@ def cert_invalid_san(pair, ctx):
     someone believes it has.
 
     ## Example
-    Would fail: `DNS:pce*.example.com`.
-
-    Would pass: `DNS:*.example.com`, `DNS:pce-a.example.com`.
+    Would fail (a partial wildcard):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:pce*.example.com
+    ```
+    Would pass (a wildcard that is the whole left-most label):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:*.example.com
+    ```
 
     ## Fix
     Reissue the certificate with exact names, or a wildcard that is the whole left-most label of a

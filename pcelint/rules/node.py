@@ -4,9 +4,10 @@ from __future__ import annotations
 import difflib
 
 from pcelint.core.findings import Problem
+from pcelint.core.keys import APF, PCE_FQDN, SUPERCLUSTER_FQDN
+from pcelint.core.listing import clip
 from pcelint.core.mask import dotted, shown
 from pcelint.core.names import fqdn_problem, is_ip
-from pcelint.core.listing import clip
 from pcelint.core.rule import option, rule
 from pcelint.core.schema import load_schema, subschema, validate
 
@@ -163,7 +164,7 @@ def unknown_key(node, ctx):
     top-level config key `extra_keys` is the same list.
     """
     root = load_schema(SCHEMA_FILE)
-    extra = {str(k) for k in list(ctx.options.get("extra_keys") or []) + list(ctx.settings.extra_keys)}
+    extra = {str(k) for k in list(ctx.options["extra_keys"] or []) + list(ctx.settings.extra_keys)}
     suggested: dict = {}  # (section, key) -> close match or None; at most MAX_SUGGESTIONS of them
     for path, key in _all_keys(node.data):
         section = subschema(root, path) if all(isinstance(k, str) for k in path) else None
@@ -195,7 +196,7 @@ def unknown_key(node, ctx):
         yield Problem(message, node.loc(*path, key, part="key"), level=level)
 
 
-FQDN_KEYS = (("pce_fqdn",), ("active_standby_replication", "active_pce_fqdn"), ("supercluster_fqdn",),
+FQDN_KEYS = (PCE_FQDN, APF, SUPERCLUSTER_FQDN,
              ("service_discovery_fqdn",))
 
 
