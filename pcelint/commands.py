@@ -82,7 +82,25 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         dns_timeout=args.dns_timeout, dns_deadline=args.dns_deadline, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
         config_path=config.path, baseline=_baseline(args, limits),
-        line_hashes=getattr(args, "format", "text") == "sarif")
+        line_hashes=getattr(args, "format", "text") == "sarif",
+        live=bool(getattr(args, "live", False)), connect=_connect(args),
+        tls_timeout=getattr(args, "tls_timeout", 5.0))
+
+
+def _connect(args) -> tuple:
+    from pcelint.inputs.tls.live import (
+        parse_connect,  # ssl and asyncio: only for --connect
+    )
+
+    rules = []
+    if getattr(args, "connect", None) and not getattr(args, "live", False):
+        raise UsageError("--connect only applies to a live audit: add --live.")
+    for text in getattr(args, "connect", None) or ():
+        try:
+            rules.append(parse_connect(text))
+        except ValueError as exc:
+            raise UsageError(f"--connect '{text}': {exc}.") from None
+    return tuple(rules)
 
 
 def _baseline(args, limits):

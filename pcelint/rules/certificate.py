@@ -17,8 +17,9 @@ from pcelint.core.rule import rule
 from pcelint.inputs.tls import provider as tls
 from pcelint.inputs.tls import views as tls
 from pcelint.inputs.tls.san import covers, reference_name, san_problem
+from pcelint.rules import served
 
-NEEDS = {"certs"}
+NEEDS = {"certs", "served"}  # "served": the chains a --live run records
 _WEAK_HASHES = {"md5", "sha1"}
 
 
@@ -150,6 +151,10 @@ def cert_name_coverage(pair, ctx):
     covers exactly one whole left-most label. One finding per missing name, on the line that
     introduces the name, saying when the name is only in the CN.
 
+    With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
+    that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
+
     ## Why it matters
     The vendor requires one certificate whose subjectAltName covers the active's, the standby's and
     the VEN-facing name. VENs that fail over to a name the certificate does not cover refuse to talk
@@ -201,6 +206,7 @@ def cert_name_coverage(pair, ctx):
                 f"its subjectAltName lacks it.{cn_note} Add '{kind}:{wanted}' to the "
                 "certificate's subjectAltName and reissue it.",
                 at, related, discriminator=f"{files[0]}|{norm(name)}")
+    yield from served.name_coverage(pair, ctx)
 
 
 @rule("PCE403", "cert-not-shared", "error", "pair",
@@ -289,6 +295,10 @@ def cert_validity(pair, ctx):
     valid is reported at the rule's level; still valid but expiring within `warn_days` is reported
     at `soon_level`.
 
+    With `pcelint pair --live`, the same check runs on every certificate of the chains the PCEs
+    serve (a served leaf that is a file's leaf is not judged twice), anchored on the key that
+    yields the endpoint's name, the message naming each `name:port`.
+
     ## Why it matters
     Newer PCE releases refuse to start with an expired certificate, and VENs refuse to talk to a PCE
     whose certificate has expired: a failover onto it fails.
@@ -339,6 +349,7 @@ def cert_validity(pair, ctx):
         else:
             continue
         yield Problem(message, _cert_at(group.first), (_cert_file(group),), level=level)
+    yield from served.validity(pair, ctx, warn_days, soon_level)
 
 
 def _key_groups(pair):
@@ -446,6 +457,10 @@ def cert_usage(pair, ctx):
     clientAuth, and a leaf whose basicConstraints say CA:TRUE. A leaf without extendedKeyUsage is
     fine.
 
+    With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
+    that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
+
     ## Why it matters
     The PCE uses its certificate for both server and client authentication (between the nodes and
     between the two PCEs): a serverAuth-only certificate breaks replication. A CA certificate as a
@@ -489,6 +504,7 @@ def cert_usage(pair, ctx):
             yield Problem(f"The certificate '{rel}' is a CA certificate (basicConstraints "
                           "CA:TRUE); reissue it as an end-entity certificate (CA:FALSE).",
                           at, related, discriminator="ca")
+    yield from served.usage(pair, ctx)
 
 
 @rule("PCE407", "cert-chain", "warning", "pair",
@@ -503,6 +519,10 @@ def cert_chain(pair, ctx):
     `--now`; the verifier's reason is quoted. Validity of the leaf itself is PCE404's concern, so the
     chain is judged inside the leaf's validity period. A CA bundle that cannot be found skips the
     chain check.
+
+    With `pcelint pair --live`, the order of each chain a PCE serves is checked too (whether it
+    builds to the CA bundle is PCE412's concern), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
 
     ## Why it matters
     A VEN that cannot build the chain from what the PCE sends to a CA it trusts refuses to connect;
@@ -571,6 +591,7 @@ def cert_chain(pair, ctx):
                     at, (_cert_file(group), tls.file_location(ca, ca.value.certs[0].line,
                                                               "The CA bundle.")),
                     discriminator="chain")
+    yield from served.chain_order(pair, ctx)
 
 
 @rule("PCE408", "cert-weak-crypto", "warning", "pair",
@@ -581,6 +602,10 @@ def cert_weak_crypto(pair, ctx):
     ## What it does
     Reports a leaf whose key is RSA shorter than `min_rsa_bits` (default 2048), a leaf whose key is
     not RSA (the PCE expects RSA), and any certificate in the file signed with MD5 or SHA-1.
+
+    With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
+    that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
 
     ## Why it matters
     Short RSA keys and MD5/SHA-1 signatures are breakable and rejected by current TLS clients; a
@@ -625,6 +650,7 @@ def cert_weak_crypto(pair, ctx):
                 yield Problem(f"In '{rel}', {which} ('{cert.subject}') is signed with "
                               f"{cert.signature_hash.upper()}; reissue it with SHA-256 or stronger.",
                               at, (_cert_file(group, cert),), discriminator=f"sig{cert.index}")
+    yield from served.weak_crypto(pair, ctx, minimum)
 
 
 @rule("PCE409", "cert-invalid-san", "warning", "pair",

@@ -24,7 +24,7 @@ LAYERS = (
     ("post", ("pcelint.post", "pcelint.settings", "pcelint.config", "pcelint.discovery",
               "pcelint.reporters")),
     ("pipeline", ("pcelint.core.pipeline",)),
-    ("commands", ("pcelint.commands",)),
+    ("commands", ("pcelint.commands", "pcelint.diff")),
     ("cli", ("pcelint.cli", "pcelint.__main__")),
 )
 

@@ -15,11 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from certgen import ca_cert, ec_key, issue, key_pem, pem, rsa_key, sha1_signed
-from conftest import lint
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from gitrepo import git
+from helpers.certgen import ca_cert, ec_key, issue, key_pem, pem, rsa_key, sha1_signed
+from helpers.cli import lint_cli
+from helpers.gitrepo import git
 
 from pcelint.rules import BUILTIN
 
@@ -301,7 +301,7 @@ class Layout:
 def run_example(example: Example, folder: Path):
     folder.mkdir()
     extra = Layout(example, folder).write()
-    code, report = lint(["check", ".", "--now", NOW, "--include-suppressed", *extra, *example.options],
+    code, report = lint_cli(["check", ".", "--now", NOW, "--include-suppressed", *extra, *example.options],
                         cwd=folder)
     assert code in (0, 1), f"exit {code}: the example could not be linted"
     return report
