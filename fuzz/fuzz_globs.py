@@ -16,6 +16,7 @@ with atheris.instrument_imports():
     from pcelint.post.globmatch import MAX_GLOB_CHARS, Glob
 
 REFERENCE_MAX = 24  # pattern and path lengths the backtracking reference is asked about
+REFERENCE_STARS = 6  # and its stars: 23 stars made the reference itself backtrack for minutes
 
 
 def reference(pattern: str) -> re.Pattern:
@@ -49,7 +50,8 @@ def TestOneInput(data: bytes) -> None:
         return
     got = glob.match(path)
     assert got in (True, False)
-    if len(pattern) <= REFERENCE_MAX and len(path) <= REFERENCE_MAX:
+    if len(pattern) <= REFERENCE_MAX and len(path) <= REFERENCE_MAX and \
+            pattern.count("*") <= REFERENCE_STARS:
         assert got == bool(reference(pattern).match(path)), (pattern, path, got)
 
 
