@@ -280,7 +280,10 @@ def resolve_names(names, nameservers, timeout: float, recursors=None, ns_port: i
             await asyncio.wait(tasks.values(), timeout=left())
         answers = {}
         for name, task in tasks.items():
-            if task.done():
+            if task.done() and task.exception() is not None:  # never a crash on an answer
+                answers[name] = Resolution(_absolute(name), "unknown", reason=(
+                    f"the DNS answers for it could not be used ({type(task.exception()).__name__})"))
+            elif task.done():
                 answers[name] = task.result()
             else:
                 task.cancel()
