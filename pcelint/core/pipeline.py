@@ -8,6 +8,7 @@ from pcelint.core.engine import lint_unit, load_node_file, masked_file_lines, ru
 from pcelint.core.findings import LEVEL_RANK, RunResult
 from pcelint.core.loader import decode
 from pcelint.core.model import Pair, PairSpec, Pce
+from pcelint.core.owners import Owners
 from pcelint.core.registry import all_rules
 from pcelint.inputs.dns.provider import live_answers, pair_names
 from pcelint.inputs.git import Repo, tracked_key_blocks
@@ -30,19 +31,33 @@ def _lint_in_worker(spec):
     return lint_unit(spec, _worker_state["rules"], _worker_state["settings"], _worker_state["cache"])
 
 
-def lint_units(units, rules, settings, cache=None) -> list:
-    """`cache` seeds each process's input cache (e.g. the run's DNS answers)."""
+def _advance(progress):
+    if progress is not None:
+        progress.advance()
+
+
+def lint_units(units, rules, settings, cache=None, progress=None) -> list:
+    """`cache` seeds each process's input cache (e.g. the run's DNS answers); `progress` (if any)
+    is advanced once per unit done."""
     cache = {} if cache is None else cache
     jobs = max(1, min(settings.jobs, len(units)))
     if jobs == 1 or len(units) < POOL_MIN_UNITS:
-        return [lint_unit(spec, rules, settings, cache) for spec in units]
+        done = []
+        for spec in units:
+            done.append(lint_unit(spec, rules, settings, cache))
+            _advance(progress)
+        return done
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                              initargs=([r.code for r in rules], settings, cache)) as pool:
-        return list(pool.map(_lint_in_worker, units, chunksize=max(1, len(units) // (jobs * 4))))
+        done = []
+        for unit in pool.map(_lint_in_worker, units, chunksize=max(1, len(units) // (jobs * 4))):
+            done.append(unit)
+            _advance(progress)
+        return done
 
 
 def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
@@ -62,11 +77,16 @@ def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
     return cache, notes
 
 
-def execute(units, rules, settings) -> RunResult:
+def execute(units, rules, settings, progress=None) -> RunResult:
     result = RunResult(rules=rules)
+    result.owners = Owners.of_units(units, settings)
     unread: dict = {}  # report path -> path, of linted files whose lines no worker sent back
+    if progress is not None:
+        progress.phase = "resolving DNS names"
     cache, result.notifications = prefetch_dns(units, rules, settings)
-    for spec, unit in zip(units, lint_units(units, rules, settings, cache)):
+    if progress is not None:
+        progress.phase = "linting"
+    for spec, unit in zip(units, lint_units(units, rules, settings, cache, progress)):
         result.findings.extend(unit.findings)
         result.skipped.extend(unit.skipped)
         result.notifications.extend(unit.notifications)

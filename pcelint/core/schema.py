@@ -10,7 +10,8 @@ import json
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
+
+from pcelint.about import schema_dir
 
 KEYWORDS = {"$schema", "$id", "title", "description", "type", "required", "properties", "items",
             "enum", "const", "anyOf", "minimum", "maximum", "exclusiveMinimum", "pattern"}
@@ -26,14 +27,6 @@ _TYPES = {
     "number": lambda v: (isinstance(v, int) and not isinstance(v, bool))
     or (isinstance(v, float) and math.isfinite(v)),
 }
-
-
-def schema_dir() -> Path:
-    """The shipped schemas: `pcelint/schemas/` in an installed package, the top-level `schemas/`
-    (their one source, mapped into the package by pyproject.toml) in a plain checkout."""
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "schemas"
-    return installed if installed.is_dir() else package.parent / "schemas"
 
 
 @lru_cache(maxsize=None)

@@ -84,9 +84,9 @@ def add_line_hashes(result: RunResult, settings) -> None:
                     raw = read_regular(settings.root / path, settings.limits.max_bytes)
                 except OSError:
                     raw = None
-                if raw is None or len(raw) > settings.limits.max_bytes:
+                if raw is None:
                     by_path[path] = {}
-                    continue
+                    continue  # (a file larger than max_bytes: its head, every line masked)
                 lines = masked_file_lines(path, raw.decode("utf-8", errors="replace"),
                                           settings.limits)
             by_path[path] = line_hashes("".join(line + "\n" for line in lines))

@@ -14,6 +14,9 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\
                       "\u2066-\u2069\ud800-\udfff]")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _one(match: re.Match) -> str:
     code = ord(match.group(0))
     if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the original byte
@@ -31,7 +34,7 @@ def escape_surrogates(json_text: str) -> str:
     """Lone surrogates in a JSON document's text made visible (`\\xff` in the JSON text, so the
     string reads `\xff`): JSON escapes control characters itself, but would write a lone
     surrogate that no UTF-8 file can hold. Surrogates only occur inside JSON strings."""
-    return re.sub("[\ud800-\udfff]", lambda m: "\\" + _one(m), json_text)
+    return _SURROGATE.sub(lambda m: "\\" + _one(m), json_text)
 
 
 _JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

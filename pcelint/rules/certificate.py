@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pcelint.core.findings import Location, Problem, Skip
 from pcelint.core.keys import APF, CERT_KEY, KEY_KEY
 from pcelint.core.names import fqdn_problem, is_ip, norm
-from pcelint.core.rule import rule
+from pcelint.core.rule import option, rule
 from pcelint.inputs.tls import views as tls
 from pcelint.inputs.tls.san import covers, reference_name, san_problem
 from pcelint.rules import served
@@ -46,6 +46,10 @@ def _looked(settings, located) -> str:
 def _now(settings) -> datetime:
     now = settings.now or datetime.now(timezone.utc)
     return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEIOU" else "a"
 
 
 def _short(sha: str) -> str:
@@ -133,7 +137,8 @@ def _required_names(pair, group):
                       f"the {pce.role} PCE's 'supercluster_fqdn'"))
     for placed in pair.options.extra_names:
         names.append((placed.value, placed.at or _cert_at(group.first),
-                      "an extra name from the configuration"))
+                      "an extra name from the configuration" if placed.at is not None
+                      else "an extra name from --extra-name"))
     seen = set()
     for name, at, what in names:
         if not isinstance(name, str) or not name or (fqdn_problem(name) and not is_ip(name)):
@@ -288,7 +293,9 @@ def cert_not_shared(pair, ctx):
 
 @rule("PCE404", "cert-validity", "error", "pair",
       "A certificate in the file is expired, not yet valid, or expires soon.",
-      options={"warn_days": 30, "soon_level": "warning"}, needs=NEEDS,
+      options={"warn_days": option(30, "integer", minimum=0, maximum=36500),
+               "soon_level": option("warning", "string", enum=("error", "warning", "note"))},
+      needs=NEEDS,
       tags=("correctness", "certificate"))
 def cert_validity(pair, ctx):
     """
@@ -619,7 +626,8 @@ def cert_chain(pair, ctx):
 
 @rule("PCE408", "cert-weak-crypto", "warning", "pair",
       "RSA below 2048 bits, or an MD5/SHA-1 signature in the chain.",
-      options={"min_rsa_bits": 2048}, needs=NEEDS, tags=("security", "certificate"))
+      options={"min_rsa_bits": option(2048, "integer", minimum=1, maximum=65536)}, needs=NEEDS,
+      tags=("security", "certificate"))
 def cert_weak_crypto(pair, ctx):
     """
     ## What it does
@@ -755,7 +763,7 @@ def cert_key_not_rsa(pair, ctx):
     for group in usable:
         leaf, rel = group.leaf, group.cert.rel
         if leaf.key_type != "RSA":
-            yield Problem(f"The certificate '{rel}' has a {leaf.key_type} key; the PCE needs an RSA "
+            yield Problem(f"The certificate '{rel}' has {_article(leaf.key_type)} {leaf.key_type} key; the PCE needs an RSA "
                           "key. Generate an RSA key (at least 2048 bits), have the certificate "
                           "reissued for it and install both.",
                           _cert_at(group.first), (_cert_file(group),), discriminator="cert")
@@ -769,7 +777,7 @@ def cert_key_not_rsa(pair, ctx):
                     and info.spki == leaf.spki:
                 continue  # the certificate's finding already says it
             seen.add(key.rel)
-            yield Problem(f"The private key '{key.rel}' is a {info.key_type} key; the PCE needs an "
+            yield Problem(f"The private key '{key.rel}' is {_article(info.key_type)} {info.key_type} key; the PCE needs an "
                           "RSA key. Generate an RSA key, have the certificate reissued for it and "
                           "install both.", entry.node.loc(KEY_KEY),
                           (tls.file_location(key, info.line, "The private key file.",

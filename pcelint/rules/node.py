@@ -8,9 +8,10 @@ import math
 
 from pcelint.core.findings import Problem
 from pcelint.core.keys import APF, PCE_FQDN, SUPERCLUSTER_FQDN
-from pcelint.core.mask import dotted, shown
+from pcelint.core.listing import clip
+from pcelint.core.mask import HIDDEN, dotted, shown
 from pcelint.core.names import fqdn_problem, is_ip
-from pcelint.core.rule import rule
+from pcelint.core.rule import option, rule
 from pcelint.core.schema import load_schema, subschema, validate
 
 SCHEMA_FILE = "runtime_env.schema.json"
@@ -37,14 +38,18 @@ def _kind_of(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def _schema_message(path, keyword, schema, value) -> str:
+def _schema_message(path, keyword, schema, value, written=None) -> str:
     key = f"'{dotted(path)}'"
     val = shown(path, value)
+    if val != HIDDEN and (isinstance(value, bool) or value is None) and written:
+        val = shown(path, written)  # what the file says ('True', 'yes'), not Python's spelling
     if keyword == "required":
         return f"The required key {key} is missing; add it."
     if keyword == "type":
         want = schema["type"]
         want = " or ".join(_KIND[t] for t in ([want] if isinstance(want, str) else want))
+        if val == HIDDEN:
+            return f"{key} must be {want}, not {_kind_of(value)} {val}; change its value."
         return f"{key} must be {want}, not {_kind_of(value)} ({val}); change its value."
     if keyword == "enum":
         options = ", ".join(f"'{e}'" for e in schema["enum"])
@@ -101,7 +106,8 @@ def schema(node, ctx):
     """
     for path, keyword, sub in validate(node.data, load_schema(SCHEMA_FILE)):
         value = node.get(*path)
-        yield Problem(_schema_message(path, keyword, sub, value), node.loc(*path),
+        yield Problem(_schema_message(path, keyword, sub, value, node.written(*path)),
+                      node.loc(*path),
                       discriminator=keyword)
     why = _encryption_key_problem(node.get(*ENCRYPTION_KEY))
     if why:
@@ -148,9 +154,12 @@ def _misplaced(path, key) -> bool:
     return key in _HOME and path != _HOME[key]
 
 
+MAX_SUGGESTIONS = 100  # unknown keys of one file that get a spelling suggestion (docs/limits.md)
+
+
 @rule("PCE102", "unknown-key", "warning", "file",
       "A key the schema does not know: a likely typo (warning) or a key from a newer release (note).",
-      options={"extra_keys": []}, tags=("maintainability",))
+      options={"extra_keys": option([], "array", items="string")}, tags=("maintainability",))
 def unknown_key(node, ctx):
     """
     ## What it does
@@ -188,6 +197,7 @@ def unknown_key(node, ctx):
     """
     root = load_schema(SCHEMA_FILE)
     extra = {str(k) for k in list(ctx.options["extra_keys"] or []) + list(ctx.settings.extra_keys)}
+    suggested: dict = {}  # (section, key) -> close match or None; at most MAX_SUGGESTIONS of them
     for path, key in _all_keys(node.data):
         section = subschema(root, path) if all(isinstance(k, str) for k in path) else None
         if section is None or "properties" not in section or _misplaced(path, key):
@@ -195,14 +205,24 @@ def unknown_key(node, ctx):
         known = section["properties"]
         if key in known or dotted(path + (key,)) in extra:
             continue
-        close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.8)
-        where = f"in '{dotted(path)}'" if path else "at the top level"
-        if close:
-            message = (f"The key '{key}' {where} is not a known runtime_env key; did you mean "
+        where = f"in '{clip(dotted(path))}'" if path else "at the top level"
+        shown_key = clip(key)
+        asked = (tuple(path), str(key))
+        if asked not in suggested and len(suggested) < MAX_SUGGESTIONS:
+            # difflib compares with every known key: 40,000 unknown keys cost 16 s
+            suggested[asked] = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.8)
+        close = suggested.get(asked)
+        if close is None:
+            message = (f"The key '{shown_key}' {where} is not a known runtime_env key; check it against "
+                       "your PCE release, or list it in 'extra_keys' (pcelint suggests spellings "
+                       f"for the first {MAX_SUGGESTIONS} unknown keys of a file only).")
+            level = "note"
+        elif close:
+            message = (f"The key '{shown_key}' {where} is not a known runtime_env key; did you mean "
                        f"'{close[0]}'? The PCE ignores unknown keys.")
             level = None
         else:
-            message = (f"The key '{key}' {where} is not a known runtime_env key; check it against "
+            message = (f"The key '{shown_key}' {where} is not a known runtime_env key; check it against "
                        "your PCE release, or list it in 'extra_keys'.")
             level = "note"
         yield Problem(message, node.loc(*path, key, part="key"), level=level)
@@ -335,7 +355,8 @@ def weak_tls_ciphers(node, ctx):
     None.
     """
     if node.get("insecure_tls_weak_ciphers_enabled") is True:
-        yield Problem("'insecure_tls_weak_ciphers_enabled' is 'true', which enables weak TLS "
+        written = node.written("insecure_tls_weak_ciphers_enabled") or "true"
+        yield Problem(f"'insecure_tls_weak_ciphers_enabled' is '{written}', which enables weak TLS "
                       "ciphers; set it to 'false' unless an old client still needs them.",
                       node.loc("insecure_tls_weak_ciphers_enabled"))
 

@@ -249,7 +249,7 @@ def test_a_served_leaf_with_an_ec_key(tmp_path, servers, pki):
     result = live(tmp_path, spec, to(active, standby))
     assert engine_pins(result) == [at("active", "core0", PCE_FQDN, "PCE410"),
                                    at("active", "core0", PCE_FQDN, "PCE411")]
-    assert "has a EC (secp256r1) key; the PCE expects RSA" in next(
+    assert "has an EC (secp256r1) key; the PCE expects RSA" in next(
         f.message for f in result.findings if f.code == "PCE410")
 
 

@@ -162,5 +162,5 @@ def test_ec_private_key_for_an_rsa_certificate_is_pce410_on_the_key(tmp_path):
     spec = write_pair(tmp_path, {"server.crt": cg.pem(leaf), "server.key": cg.key_pem(cg.ec_key())})
     result = lint_engine(tmp_path, spec, select=["PCE410"])
     assert engine_pins(result) == both(KEY, "PCE410")
-    assert "is a EC (secp256r1) key; the PCE needs an RSA key" in result.findings[0].message
+    assert "is an EC (secp256r1) key; the PCE needs an RSA key" in result.findings[0].message
     assert "PRIVATE KEY-----\n" not in repr(result.findings)

@@ -105,7 +105,7 @@ def test_extra_name_without_config_line_is_anchored_on_the_certificate_line(tmp_
     spec = write_pair(tmp_path, good_files(), options=options)
     result = lint_engine(tmp_path, spec)
     assert engine_pins(result) == [at("active", "core0", CERT, "PCE402")]
-    assert "an extra name from the configuration" in result.findings[0].message
+    assert "an extra name from --extra-name" in result.findings[0].message
 
 
 def test_extra_name_from_config_is_anchored_on_the_config_line(tmp_path):
@@ -241,7 +241,7 @@ def test_ec_key_is_pce410_and_sha1_signature_pce408(tmp_path):
     result = lint_engine(tmp_path, spec, select=["PCE408", "PCE410"])
     assert engine_pins(result) == [at("active", "core0", CERT, "PCE410"), at("standby", "core0", CERT, "PCE408")]
     by_code = {f.code: f.message for f in result.findings}
-    assert "has a EC (secp256r1) key; the PCE needs an RSA key" in by_code["PCE410"]
+    assert "has an EC (secp256r1) key; the PCE needs an RSA key" in by_code["PCE410"]
     assert "signed with SHA1" in by_code["PCE408"]
 
 
