@@ -202,3 +202,16 @@ def test_symlinked_config_leaving_the_tree_is_not_read(tmp_path):
     assert set(codes.values()) == {2}, codes
     assert "the config file is a symlink whose target is outside the linted tree" in text
     assert_absent_all(text)
+
+
+def test_config_glob_segment_matcher_cannot_backtrack():
+    """The pairs-glob segment matcher on adversarial input (100,000 characters against a pattern
+    of 500 `*?` pairs): a backtracking matcher never finishes; the subprocess timeout is only a
+    hang detector."""
+    import subprocess
+    import sys
+
+    code = ("from pcelint.inputs.confine import match_segment as m\n"
+            "assert not m('*?' * 500 + 'X', 'a' * 100000)\n"
+            "assert m('[!x]*a*a*a*b', 'y' + 'a' * 100000 + 'b')\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
