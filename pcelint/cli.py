@@ -52,6 +52,10 @@ def _common(parser):
                         help="report only findings whose fingerprint is not in FILE")
     parser.add_argument("--include-suppressed", action="store_true",
                         help="keep suppressed findings in json and sarif")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="bypass the persistent result cache")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="keep the result cache there (default: .pcelint_cache/ at the root)")
     _pair_options(parser)
 
 

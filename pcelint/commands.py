@@ -70,7 +70,16 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         dns_timeout=args.dns_timeout, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
         config_path=config.path, baseline=_baseline(args),
-        line_hashes=getattr(args, "format", "text") == "sarif")
+        line_hashes=getattr(args, "format", "text") == "sarif",
+        cache_dir=_cache_dir(args, root))
+
+
+def _cache_dir(args, root: Path) -> Path | None:
+    if getattr(args, "no_cache", False):
+        return None
+    if getattr(args, "cache_dir", None):
+        return Path.cwd() / args.cache_dir
+    return root / ".pcelint_cache"
 
 
 def _baseline(args):

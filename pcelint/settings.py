@@ -31,6 +31,7 @@ class Settings:
     config_path: Path | None = None
     line_hashes: bool = False  # compute GitHub line hashes (post-processing; only SARIF shows them)
     baseline: frozenset | None = None  # fingerprints from --baseline FILE
+    cache_dir: Path | None = None  # the persistent result cache (core/cache.py); None: off
 
     def rel(self, path: Path) -> str:
         # Memoized per process: resolve() is a realpath (an lstat per component), and every file

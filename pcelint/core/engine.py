@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint import inputs
+from pcelint.inputs import trace
 from pcelint.core.findings import (
     Finding,
     Notification,
@@ -61,10 +62,13 @@ def load_node_file(path: Path, settings, role=None) -> NodeFile:
     try:
         raw = read_regular(path, settings.limits.max_bytes)
     except OSError as exc:
+        trace.read(path, settings.limits.max_bytes, trace.error_state(exc))
         loaded = Loaded(None, problems=[LoadProblem(
             "PCE001", f"The file cannot be read: {exc.strerror or type(exc).__name__}; check that it "
             "exists and is readable.", Span.at_start())])
     else:
+        if trace.ACTIVE is not None:
+            trace.read(path, settings.limits.max_bytes, trace.data_state(raw))
         loaded = load_yaml(raw, settings.limits)
     return NodeFile(path, rel, loaded, role)
 

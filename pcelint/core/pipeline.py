@@ -21,28 +21,45 @@ POOL_MIN_UNITS = 4  # below this a process pool costs more than it saves
 _worker_state: dict = {}
 
 
-def _init_worker(rule_codes, settings, cache):
+def _init_worker(rule_codes, settings, cache, results=None):
     by_code = {r.code: r for r in all_rules()}
-    _worker_state.update(rules=tuple(by_code[c] for c in rule_codes), settings=settings, cache=cache)
+    _worker_state.update(rules=tuple(by_code[c] for c in rule_codes), settings=settings, cache=cache,
+                         results=results)
 
 
 def _lint_in_worker(spec):
-    return lint_unit(spec, _worker_state["rules"], _worker_state["settings"], _worker_state["cache"])
+    return _lint(spec, _worker_state["rules"], _worker_state["settings"], _worker_state["cache"],
+                 _worker_state["results"])
 
 
-def lint_units(units, rules, settings, cache=None) -> list:
-    """`cache` seeds each process's input cache (e.g. the run's DNS answers)."""
+def _lint(spec, rules, settings, cache, results):
+    """One unit, through the persistent result cache when there is one (core/cache.py)."""
+    if results is None:
+        return lint_unit(spec, rules, settings, cache)
+    return results.lint(spec, settings, lambda: lint_unit(spec, rules, settings, cache))
+
+
+def lint_units(units, rules, settings, cache=None, results=None) -> list:
+    """`cache` seeds each process's input cache (e.g. the run's DNS answers); `results` is the
+    persistent result cache (None: off)."""
     cache = {} if cache is None else cache
     jobs = max(1, min(settings.jobs, len(units)))
     if jobs == 1 or len(units) < POOL_MIN_UNITS:
-        return [lint_unit(spec, rules, settings, cache) for spec in units]
+        return [_lint(spec, rules, settings, cache, results) for spec in units]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=([r.code for r in rules], settings, cache)) as pool:
+                             initargs=([r.code for r in rules], settings, cache, results)) as pool:
         return list(pool.map(_lint_in_worker, units, chunksize=max(1, len(units) // (jobs * 4))))
+
+
+def open_results(settings, rules):
+    if getattr(settings, "cache_dir", None) is None:
+        return None  # the cache module is not even imported
+    from pcelint.core.cache import open_cache
+    return open_cache(settings, rules)
 
 
 def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
@@ -66,7 +83,8 @@ def execute(units, rules, settings) -> RunResult:
     result = RunResult(rules=rules)
     unread: dict = {}  # report path -> path, of linted files whose lines no worker sent back
     cache, result.notifications = prefetch_dns(units, rules, settings)
-    for spec, unit in zip(units, lint_units(units, rules, settings, cache)):
+    results = open_results(settings, rules)
+    for spec, unit in zip(units, lint_units(units, rules, settings, cache, results)):
         result.findings.extend(unit.findings)
         result.skipped.extend(unit.skipped)
         result.notifications.extend(unit.notifications)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from pcelint.inputs import trace
+
 # kind -> (node-file key, PairOptions attribute, config key / flag, for messages)
 KINDS = {
     "cert": ("web_service_certificate", "certificate", "'certificate' (--cert)"),
@@ -62,9 +64,11 @@ def _base_name(written: str) -> str:
 
 def _is_file(path) -> bool:
     try:
-        return os.path.isfile(path)
+        found = os.path.isfile(path)
     except (OSError, ValueError):  # permission denied on a parent folder, a NUL in the name, ...
-        return False
+        found = False
+    trace.probe(path, found)  # the result cache keys on what was (not) found where
+    return found
 
 
 def locate(kind: str, node, pair) -> Located:

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from pcelint.inputs import trace
 from pcelint.inputs.safeio import read_regular
 
 SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH.dotted_string
@@ -96,11 +97,19 @@ def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | 
             data = read_regular(path, limit)
         except OSError as exc:
             files[key] = (None, f"it cannot be read ({exc.strerror or type(exc).__name__})")
+            state = trace.error_state(exc)
         else:
+            state = trace.data_state(data) if trace.ACTIVE is not None else None
             if len(data) > limit:
                 files[key] = (None, f"it is larger than {limit} bytes")
             else:
                 files[key] = (data, None)
+        cache.setdefault("certs.states", {})[key] = state
+    if trace.ACTIVE is not None:
+        states = cache.setdefault("certs.states", {})
+        if states.get(key) is None:  # read before the recording started
+            states[key] = trace.read_state(path, limit)
+        trace.read(path, limit, states[key])
     return files[key]
 
 

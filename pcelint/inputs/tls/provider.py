@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pcelint.core.findings import Location, Skipped, Span
+from pcelint.inputs import trace
 from pcelint.inputs.tls.locate import Located, locate
 
 NEED = "certs"
@@ -60,6 +61,9 @@ def _material(kind, node, pair, settings, cache) -> Material:
             material.value = certs.load_bundle(
                 data, cache, limits.max_chain_length if kind == "cert" else None,
                 limits.max_san_entries)
+            if trace.ACTIVE is not None:  # verdicts at --now can change at these moments
+                for c in material.value.certs:
+                    trace.validity(kind == "cert" and c.index == 0, c.not_before, c.not_after)
     except Exception as exc:  # noqa: BLE001 - a hostile file must never stop the run
         material.value, material.error = None, f"it cannot be parsed ({type(exc).__name__})"
     return material
