@@ -311,8 +311,32 @@ def when(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime(_TIME_FORMAT)
 
 
+# Signature checks are the dearest part of PCE407, and a pair's two PCEs usually serve the same
+# bundle: each distinct (bundle, CA bundle, moment) is verified once per process. Keyed by content
+# hashes and certificate counts (a bundle's certificates depend on its bytes and the limits only).
+_VERIFIED: dict = {}
+_VERIFIED_MAX = 8192  # entries; a fleet's worth, then start over (bounded memory)
+
+
+def _memo(key, compute):
+    if key in _VERIFIED:
+        return _VERIFIED[key]
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    value = _VERIFIED[key] = compute()
+    return value
+
+
+def _identity(bundle: CertBundle) -> tuple:
+    return (bundle.sha256, len(bundle.certs), bundle.error)
+
+
 def order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
     """The first certificate not issued by the next one in the file (each must be), or None."""
+    return _memo(("order", _identity(bundle)), lambda: _order_problem(bundle))
+
+
+def _order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
     from cryptography.exceptions import InvalidSignature
 
     for cert, issuer in zip(bundle.certs, bundle.certs[1:]):
@@ -329,6 +353,14 @@ def order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
 
 def chain_problem(bundle: CertBundle, ca: CertBundle, at: datetime) -> str | None:
     """Why the bundle does not build to a root in the CA bundle at time `at`, or None."""
+    leaf = bundle.leaf
+    # Judge the chain inside the leaf's own validity window: expiry is PCE404's business.
+    moment = min(max(at, leaf.not_before), leaf.not_after)
+    return _memo(("chain", _identity(bundle), _identity(ca), moment),
+                 lambda: _chain_problem(bundle, ca, moment))
+
+
+def _chain_problem(bundle: CertBundle, ca: CertBundle, moment: datetime) -> str | None:
     from cryptography.x509.verification import (
         ExtensionPolicy,
         PolicyBuilder,
@@ -337,8 +369,6 @@ def chain_problem(bundle: CertBundle, ca: CertBundle, at: datetime) -> str | Non
     )
 
     leaf = bundle.leaf
-    # Judge the chain inside the leaf's own validity window: expiry is PCE404's business.
-    moment = min(max(at, leaf.not_before), leaf.not_after)
     try:
         builder = (PolicyBuilder().store(Store([c.obj for c in ca.certs])).time(moment)
                    .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(),
