@@ -342,3 +342,34 @@ def test_concurrent_runs_share_the_cache_safely(tree):
     assert [p.name for p in (tree / ".pcelint_cache").iterdir() if p.name.endswith(".tmp")] == []
     assert subprocess.run(cmd, cwd=tree, env=env, capture_output=True,
                           timeout=120).stdout == cold.stdout
+
+
+def test_a_pool_fills_the_cache_and_a_warm_run_forks_no_worker(tree, linted, monkeypatch):
+    """Units are looked up in the parent; only misses go to the pool, whose workers store them."""
+    for n in range(2, 6):
+        shutil.copytree(tree / "pces/prod", tree / f"pces/prod{n}")
+    monkeypatch.setattr(pipeline, "UNITS_PER_WORKER", 1)
+    monkeypatch.setattr(pipeline, "idle_cpus", lambda: 2)
+    args = ["check", "pces", "--format", "json", "--now", NOW, "--zone-file", "corp.zone"]
+    serial = run([*args, "--jobs", "1", "--no-cache"], cwd=tree)
+    assert pipeline.pool_jobs(5, 2) == 2
+    linted.clear()
+    pooled = run([*args, "--jobs", "2"], cwd=tree)  # forked workers lint (and store) all five
+    assert pooled[:2] == serial[:2] and linted == []
+    assert len(entries(tree)) == 5
+    warm = run([*args, "--jobs", "2"], cwd=tree)
+    assert warm[:2] == serial[:2] and linted == []
+    (tree / "pces/prod3/standby/core1.yml").write_text("pce_fqdn: [\n")
+    changed = run([*args, "--jobs", "1"], cwd=tree)
+    assert [s.name for s in linted] == ["pces/prod3"]
+    assert changed[:2] == run([*args, "--jobs", "1", "--no-cache"], cwd=tree)[:2]
+
+
+def test_the_pool_is_used_only_when_it_pays(monkeypatch):
+    monkeypatch.setattr(pipeline, "idle_cpus", lambda: 2)
+    assert pipeline.pool_jobs(3, 8) == 1
+    assert pipeline.pool_jobs(2 * pipeline.UNITS_PER_WORKER - 1, 8) == 1
+    assert pipeline.pool_jobs(400, 1) == 1
+    assert pipeline.pool_jobs(400, 8) == 2
+    monkeypatch.setattr(pipeline, "idle_cpus", lambda: 1)
+    assert pipeline.pool_jobs(400, 8) == 1

@@ -274,15 +274,28 @@ class ResultCache:
     def lint(self, spec, settings, run):
         """The unit's result: from the cache when every dependency is unchanged, else `run()`
         (recorded and stored)."""
+        found = self.get(spec, settings)
+        return found if found is not None else self.record(spec, settings, run)
+
+    def get(self, spec, settings):
+        """The stored result of the unit if every dependency is unchanged, else None."""
+        dfd = self._dir()
+        if dfd is None:
+            return None
+        moment = settings.now
+        found = self.lookup(dfd, self.entry_name(spec), settings,
+                            None if moment is None else _us(moment))
+        if found is not None:
+            self.hits += 1
+        return found
+
+    def record(self, spec, settings, run):
+        """`run()` (the unit linted), recording what it reads, and the result stored."""
         dfd = self._dir()
         if dfd is None:
             return run()
         name = self.entry_name(spec)
         moment = settings.now
-        found = self.lookup(dfd, name, settings, None if moment is None else _us(moment))
-        if found is not None:
-            self.hits += 1
-            return found
         self.misses += 1
         started = _us(moment) if moment is not None else _us(datetime.now(timezone.utc))
         previous, trace.ACTIVE = trace.ACTIVE, []

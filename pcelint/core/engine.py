@@ -1,7 +1,6 @@
 """Runs rules over units (a pair or a lone node file) and stamps identity and level on findings."""
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,6 +148,8 @@ def run_scope(result, settings, rules, subject) -> None:
 
 def _crash_message(rule, exc) -> str:
     # Only the exception type and where it was raised: an exception's text may quote input values.
+    import traceback  # only when a rule crashed
+
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     return (f"Rule {rule.code} ({rule.name}) crashed with {type(exc).__name__}{where}; its findings "

@@ -17,6 +17,10 @@ from pcelint.post.linehash import add_line_hashes
 from pcelint.post.suppress import apply_per_file_ignores, apply_suppressions
 
 POOL_MIN_UNITS = 4  # below this a process pool costs more than it saves
+# A worker costs ~100-150 ms of CPU to start (multiprocessing, then cryptography imported again on
+# its first certificate); a unit costs ~3 ms cold. Each worker must have this many units to lint
+# before the pool pays.
+UNITS_PER_WORKER = 48
 
 _worker_state: dict = {}
 
@@ -33,26 +37,59 @@ def _lint_in_worker(spec):
 
 
 def _lint(spec, rules, settings, cache, results):
-    """One unit, through the persistent result cache when there is one (core/cache.py)."""
+    """One unit not found in the result cache: linted, and stored there when there is one."""
     if results is None:
         return lint_unit(spec, rules, settings, cache)
-    return results.lint(spec, settings, lambda: lint_unit(spec, rules, settings, cache))
+    return results.record(spec, settings, lambda: lint_unit(spec, rules, settings, cache))
+
+
+def idle_cpus() -> int:
+    """CPUs no other process is using (1-minute load average), at least 1."""
+    count = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return count
+    return max(1, min(count, int(count - busy + 0.5)))
+
+
+def pool_jobs(units: int, requested: int) -> int:
+    """Workers for `units` units to lint: at most `requested`, only as many as have enough work
+    (UNITS_PER_WORKER each) and as there are idle CPUs; 1 means no pool."""
+    if requested <= 1 or units < max(POOL_MIN_UNITS, 2 * UNITS_PER_WORKER):
+        return 1
+    return max(1, min(requested, units // UNITS_PER_WORKER, idle_cpus()))
 
 
 def lint_units(units, rules, settings, cache=None, results=None) -> list:
     """`cache` seeds each process's input cache (e.g. the run's DNS answers); `results` is the
-    persistent result cache (None: off)."""
+    persistent result cache (None: off): looked up here, before any pool, so a warm run forks no
+    worker; only the units it does not hold are linted (and stored)."""
     cache = {} if cache is None else cache
-    jobs = max(1, min(settings.jobs, len(units)))
-    if jobs == 1 or len(units) < POOL_MIN_UNITS:
-        return [_lint(spec, rules, settings, cache, results) for spec in units]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    out: list = [None] * len(units)
+    todo = list(range(len(units)))
+    if results is not None:
+        todo = []
+        for index, spec in enumerate(units):
+            out[index] = results.get(spec, settings)
+            if out[index] is None:
+                todo.append(index)
+    specs = [units[i] for i in todo]
+    jobs = pool_jobs(len(specs), settings.jobs)
+    if jobs == 1:
+        done = [_lint(spec, rules, settings, cache, results) for spec in specs]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=([r.code for r in rules], settings, cache, results)) as pool:
-        return list(pool.map(_lint_in_worker, units, chunksize=max(1, len(units) // (jobs * 4))))
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=([r.code for r in rules], settings, cache, results)) as pool:
+            done = list(pool.map(_lint_in_worker, specs,
+                                 chunksize=max(1, len(specs) // (jobs * 4))))
+    for index, result in zip(todo, done):
+        out[index] = result
+    return out
 
 
 def open_results(settings, rules):

@@ -5,10 +5,8 @@ Git failing or missing is never a crash: the rules that needed it are skipped wi
 """
 from __future__ import annotations
 
-import base64
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +16,10 @@ from pcelint.core.loader import load_yaml
 GIT_TIMEOUT = 60
 
 
-def _git(repo: Path, *args, data: bytes | None = None) -> subprocess.CompletedProcess | None:
+def _git(repo: Path, *args, data: bytes | None = None):
+    """The CompletedProcess, or None when git cannot run."""
+    import subprocess  # only runs that ask git something pay for it
+
     try:
         return subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True,
                               timeout=GIT_TIMEOUT)
@@ -131,6 +132,8 @@ def pem_key_blocks(rel: str, text: str) -> list[PemKeyBlock]:
         else:
             continue  # no END marker: not a key block
         try:
+            import base64
+
             decoded = base64.b64decode("".join(body), validate=True)
         except ValueError:
             continue

@@ -1,7 +1,6 @@
 """PCE1xx: one node file on its own (schema, unknown and misplaced keys, host names, ciphers)."""
 from __future__ import annotations
 
-import difflib
 
 from pcelint.core.findings import Problem
 from pcelint.core.mask import dotted, shown
@@ -167,6 +166,8 @@ def unknown_key(node, ctx):
         known = section["properties"]
         if key in known or dotted(path + (key,)) in extra:
             continue
+        import difflib  # only for an unknown key
+
         close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.8)
         where = f"in '{dotted(path)}'" if path else "at the top level"
         if close:
