@@ -373,3 +373,22 @@ def test_the_pool_is_used_only_when_it_pays(monkeypatch):
     assert pipeline.pool_jobs(400, 8) == 2
     monkeypatch.setattr(pipeline, "idle_cpus", lambda: 1)
     assert pipeline.pool_jobs(400, 8) == 1
+
+
+def test_a_rule_needing_an_untraced_input_turns_the_cache_off(tree, monkeypatch):
+    from pcelint.core.cache import open_cache
+    from pcelint.core.registry import all_rules
+    from pcelint.settings import Settings
+    settings = Settings(root=tree, cache_dir=tree / ".pcelint_cache")
+    rules = tuple(all_rules())
+    assert open_cache(settings, rules) is not None
+    import dataclasses
+    odd = dataclasses.replace(rules[0], needs=frozenset({"something-new"}))
+    assert open_cache(settings, rules + (odd,)) is None
+
+
+def test_the_gitignore_is_restored(tree):
+    same_as_cold(tree, args_for())
+    (tree / ".pcelint_cache" / ".gitignore").unlink()
+    same_as_cold(tree, args_for())
+    assert (tree / ".pcelint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"

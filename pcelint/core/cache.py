@@ -48,6 +48,9 @@ _DAY_US = 86_400 * 1_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ONE_US = timedelta(microseconds=1)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# The inputs whose reads are traced (pcelint.inputs.trace); a rule needing any other input (a
+# provider this module does not know) turns the cache off rather than miss a change.
+TRACED_NEEDS = frozenset({"certs", "dns", "git_base"})
 _DIRFLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW
 
 
@@ -68,6 +71,8 @@ def open_cache(settings, rules):
         return None  # git history is not a file the cache can hash
     if any(not (r.check.__module__ or "").startswith("pcelint.") for r in rules):
         return None  # plugin code: no version pcelint can key on
+    if any(r.needs - TRACED_NEEDS for r in rules):
+        return None  # an input whose reads are not traced
     secret = _secret()
     if secret is None:
         return None
@@ -215,10 +220,13 @@ class ResultCache:
             except FileNotFoundError:
                 os.mkdir(self.folder, 0o777)
                 fd = os.open(self.folder, _DIRFLAGS)
-                self._write(fd, ".gitignore", GITIGNORE)
             if not stat.S_ISDIR(os.fstat(fd).st_mode):
                 os.close(fd)
                 return None
+            try:
+                os.stat(".gitignore", dir_fd=fd, follow_symlinks=False)
+            except FileNotFoundError:  # the folder is never committed by accident
+                self._write(fd, ".gitignore", GITIGNORE)
         except OSError:  # a symlink (ELOOP), a file, no permission, a read-only tree: no cache
             return None
         self._fd, self._pid = fd, os.getpid()
