@@ -1,19 +1,28 @@
-"""pcelint against yamllint and the YAML parse floor (GitHub issue 7).
+"""pcelint against yamllint and the YAML parse floor (GitHub issues 7 and 17).
 
     python benchmarks/bench.py                    # 1 pair, 400 pairs, 4,000 pairs, 5 repetitions
-    python benchmarks/bench.py --pairs 3 --scale 0 --reps 1    # what tests/test_benchmark.py runs
+    python benchmarks/bench.py --pairs 3 --scale 0 --reps 1 --callgrind never   # the test's run
+    python benchmarks/bench.py --baseline /path/to/main-checkout   # before/after, same invocation
 
 Generates, in a cache folder under the system temp folder (kept across runs, keyed by the
-generator's version and sizes): (a) one realistic 2x2 pair with a certificate chain and key, and
-(b) fleets of single-node pairs, each with its own certificate (all leaves share one RSA key, so
-generating 4,000 of them takes seconds), with exactly ONE planted defect: pair 0001's standby
-points active_pce_fqdn elsewhere (PCE302). A pcelint run on a fleet that does not report that
-defect, and only that defect, voids the timing (the script exits 3).
+generator's version and sizes): (a) the pre-commit row: one 2x2 pair as config repositories hold
+it, 8 node files plus `certs/server.crt` (leaf + root), `certs/server.key` and `certs/ca.pem`,
+generated with cryptography's builders at fixed dates (never committed), linted with `pcelint
+check pair --traffic-disk-gb 1000 --now 2026-06-01T00:00:00Z` against `yamllint -d relaxed` on the
+same 8 files; (b) fleets of single-node pairs, each with its own certificate (all leaves share one
+RSA key, so generating 4,000 of them takes seconds), with exactly ONE planted defect: pair 0001's
+standby points active_pce_fqdn elsewhere (PCE302). A pcelint run that does not report exactly what
+is expected voids the timing (the script exits 3).
 
-Every command runs as a fresh process; the commands of one workload are alternated in each
+pcelint is timed cold (`--no-cache`) and warm (its result cache, in a scratch folder, filled by
+the warm-up run) as two separate tools; with `--baseline TREE` the pcelint of another checkout is
+timed cold too, alternated with the others, so ratios come from one invocation on one machine
+state. Every command runs as a fresh process; the commands of one workload are alternated in each
 repetition and medians are quoted. Peak RSS is the ru_maxrss that os.wait4 reports for the
 command: on Linux, the largest single process among the command and its reaped children (pool
-workers included).
+workers included). When valgrind is installed, each tool of the 1-pair row (and with `--callgrind
+fleet`, of the fleet row) is also run once under callgrind: instruction counts are repeatable on
+a noisy machine, where times are not.
 """
 from __future__ import annotations
 
