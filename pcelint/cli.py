@@ -7,6 +7,7 @@ import sys
 
 from pcelint import __version__
 from pcelint.commands import lint
+from pcelint.diff import run as run_diff
 from pcelint.errors import BaselineError, ConfigError, UsageError
 from pcelint.reporters.ruledocs import explain, render_rules
 
@@ -59,6 +60,16 @@ def _common(parser):
     _pair_options(parser)
 
 
+def _live_options(parser):
+    group = parser.add_argument_group("live audit (what the two PCEs serve)")
+    group.add_argument("--live", action="store_true",
+                       help="also open one TLS connection per name and front-end port")
+    group.add_argument("--connect", metavar="NAME:PORT:HOST:PORT", action="append", default=[],
+                       help="connect to HOST:PORT for NAME:PORT, SNI unchanged (repeatable)")
+    group.add_argument("--tls-timeout", metavar="SECONDS", type=_positive, default=5.0,
+                       help="bounds each TLS connection (default 5)")
+
+
 def _positive(text):
     try:
         value = float(text)
@@ -81,9 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     pair.add_argument("--active", nargs="+", required=True, metavar="PATH")
     pair.add_argument("--standby", nargs="+", required=True, metavar="PATH")
     _common(pair)
+    _live_options(pair)
     baseline = sub.add_parser("baseline", help="record today's findings (by fingerprint)")
     baseline.add_argument("paths", nargs="*", metavar="PATH")
     _common(baseline)
+    diff = sub.add_parser("diff", help="the two PCEs' settings side by side")
+    diff.add_argument("--active", nargs="+", required=True, metavar="PATH")
+    diff.add_argument("--standby", nargs="+", required=True, metavar="PATH")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     explain = sub.add_parser("explain", help="a rule's full documentation")
@@ -104,6 +121,8 @@ def main(argv=None) -> int:
         if args.command == "explain":
             sys.stdout.write(explain(args.rule))
             return 0
+        if args.command == "diff":
+            return run_diff(args)
         if args.command == "baseline" and not args.output:
             raise UsageError("baseline needs --output FILE (where to write the baseline).")
         return lint(args)

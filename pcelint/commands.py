@@ -71,6 +71,8 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         include_suppressed=args.include_suppressed,
         config_path=config.path, baseline=_baseline(args),
         line_hashes=getattr(args, "format", "text") == "sarif",
+        live=bool(getattr(args, "live", False)), connect=_connect(args),
+        tls_timeout=getattr(args, "tls_timeout", 5.0),
         cache_dir=_cache_dir(args, root))
 
 
@@ -80,6 +82,22 @@ def _cache_dir(args, root: Path) -> Path | None:
     if getattr(args, "cache_dir", None):
         return Path.cwd() / args.cache_dir
     return root / ".pcelint_cache"
+
+
+def _connect(args) -> tuple:
+    from pcelint.inputs.tls.live import (
+        parse_connect,  # ssl and asyncio: only for --connect
+    )
+
+    rules = []
+    if getattr(args, "connect", None) and not getattr(args, "live", False):
+        raise UsageError("--connect only applies to a live audit: add --live.")
+    for text in getattr(args, "connect", None) or ():
+        try:
+            rules.append(parse_connect(text))
+        except ValueError as exc:
+            raise UsageError(f"--connect '{text}': {exc}.") from None
+    return tuple(rules)
 
 
 def _baseline(args):

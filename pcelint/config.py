@@ -5,12 +5,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint.core.findings import Location
+from pcelint.core.keys import CONFIG_NAMES
 from pcelint.core.loader import load_yaml
 from pcelint.core.mask import dotted
 from pcelint.core.schema import load_schema
 from pcelint.errors import ConfigError
-
-CONFIG_NAMES = (".pcelint.yml", ".pcelint.yaml")
 
 
 @dataclass

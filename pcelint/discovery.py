@@ -6,6 +6,7 @@ import re
 import stat
 from pathlib import Path
 
+from pcelint.core.keys import CONFIG_NAMES
 from pcelint.core.model import LoneSpec, PairOptions, PairSpec
 from pcelint.errors import ConfigError, UsageError
 from pcelint.inputs.safeio import read_regular
@@ -172,7 +173,7 @@ class Discovery:
                     members.update(spec.active + spec.standby)
         for f in files:
             if f not in members and looks_like_node_file(f, self.settings.limits.max_bytes) \
-                    and f.name not in (".pcelint.yml", ".pcelint.yaml"):
+                    and f.name not in CONFIG_NAMES:
                 self.lone.setdefault(f, LoneSpec(f))
 
     def _add_file(self, path: Path) -> None:

@@ -26,6 +26,9 @@ class Settings:
     dns: bool = False
     nameservers: list = field(default_factory=list)  # ["host", "host:port"]
     dns_timeout: float = 2.0
+    live: bool = False  # `pair --live`: also audit what the PCEs serve (inputs/tls/live.py)
+    connect: tuple = ()  # parsed --connect rules: (name or '', port or None, host, port)
+    tls_timeout: float = 5.0
     jobs: int = 1
     include_suppressed: bool = False
     config_path: Path | None = None

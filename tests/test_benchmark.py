@@ -4,11 +4,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from helpers.paths import ROOT
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = ROOT
 BENCH = REPO / "benchmarks" / "bench.py"
 
 

@@ -1,11 +1,9 @@
 """The examples a new user runs first: the faulty pair's problems at the right lines, nothing for prod."""
 from __future__ import annotations
 
-from pathlib import Path
+from helpers.cli import lint_cli, report_pins
+from helpers.paths import ROOT
 
-from conftest import lint, pins
-
-ROOT = Path(__file__).parent.parent
 LAB = "examples/pces/lab/"
 
 EXPECTED = [
@@ -22,15 +20,15 @@ EXPECTED = [
 
 
 def test_quick_start_command(monkeypatch):
-    code, report = lint(["check", "examples/", "--now", "2026-11-25T00:00:00Z"], cwd=ROOT)
-    assert (code, pins(report)) == (1, EXPECTED)
+    code, report = lint_cli(["check", "examples/", "--now", "2026-11-25T00:00:00Z"], cwd=ROOT)
+    assert (code, report_pins(report)) == (1, EXPECTED)
     assert report["summary"]["pairs"] == 2
 
 
 def test_examples_config_adds_wal_and_dns_evidence():
-    code, report = lint(["check", "--now", "2026-11-25T00:00:00Z"], cwd=ROOT / "examples")
+    code, report = lint_cli(["check", "--now", "2026-11-25T00:00:00Z"], cwd=ROOT / "examples")
     assert code == 1
-    assert pins(report) == sorted(EXPECTED + [
+    assert report_pins(report) == sorted(EXPECTED + [
         (LAB + "active/core0.yml", 25, 20, "PCE601"),
         (LAB + "standby/core0.yml", 32, 22, "PCE501"),
         (LAB + "standby/core0.yml", 32, 22, "PCE502"),

@@ -10,14 +10,12 @@ import os
 import random
 import subprocess
 import sys
-from pathlib import Path
 
-import certgen as cg
 import pytest
-from conftest import FIXTURES
-from pairkit import write_pair
+from helpers import certgen as cg
+from helpers.pairkit import write_pair
+from helpers.paths import FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = FIXTURES / "hostile"
 TIMEOUT = 120  # a hang detector, not a timing assertion
 
@@ -348,7 +346,7 @@ def test_every_limit_is_in_the_schema_and_documented():
 def test_hostile_files_give_valid_reports_in_every_format(tmp_path):
     """All small hostile files at once, suppressions among them: json, github and text parse, and
     the SARIF passes Microsoft's validator."""
-    from sarif_multitool import need_multitool, validate
+    from helpers.sarif_multitool import need_multitool, validate
 
     for n, name in enumerate(sorted(SMALL)):
         (tmp_path / f"h{n:02}").mkdir()

@@ -3,20 +3,18 @@ rule table and the schema validator are current."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers.paths import ROOT, TESTS
 
 from pcelint.core.registry import all_rules
 from pcelint.core.rule import SECTIONS
 from pcelint.core.schema import KEYWORDS, load_schema, validate
 from pcelint.reporters.ruledocs import rule_table
 
-ROOT = Path(__file__).parent.parent
-TESTS = Path(__file__).parent
 RULES = all_rules()
-TEST_TEXT = "\n".join(p.read_text() for p in TESTS.glob("test_*.py") if p.name != "test_meta.py")
+TEST_TEXT = "\n".join(p.read_text() for p in sorted(TESTS.rglob("*.py")) if p.name != "test_meta.py")
 
 
 def test_codes_and_names_are_well_formed_and_unique():
@@ -44,7 +42,7 @@ def test_every_rule_has_a_test_pinning_it(rule):
 
 
 def test_every_fixture_is_used():
-    used = TEST_TEXT + (TESTS / "conftest.py").read_text()
+    used = TEST_TEXT
     for fixture in sorted(p.name for p in (TESTS / "fixtures").iterdir()):
         assert f'"{fixture}"' in used or f"'{fixture}'" in used or f"/{fixture}" in used, \
             f"tests/fixtures/{fixture} is used by no test"

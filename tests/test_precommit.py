@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import need_tool, unavailable
-from gitrepo import ACTIVE, GIT_ENV, LONE, STANDBY, edit, git, make_repo
+from helpers.gitrepo import ACTIVE, GIT_ENV, LONE, STANDBY, edit, git, make_repo
+from helpers.paths import ROOT
+from helpers.tools import need_tool, unavailable
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = ROOT
 TIMEOUT = 900  # the first run builds a virtualenv and installs pcelint into it
 
 

@@ -8,10 +8,10 @@ import hashlib
 import os
 from pathlib import Path
 
-import certgen as cg
 import pytest
-from conftest import run
-from pairkit import write_pair
+from helpers import certgen as cg
+from helpers.cli import run_cli
+from helpers.pairkit import write_pair
 
 import pcelint.commands
 
@@ -48,13 +48,13 @@ def tree(tmp_path):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_run_changes_no_input(tree, fmt):
     before = snapshot(tree)
-    code, out, _ = run(["check", "pces/prod", "lone", "--format", fmt, "--zone-file", "corp.zone",
+    code, out, _ = run_cli(["check", "pces/prod", "lone", "--format", fmt, "--zone-file", "corp.zone",
                         "--now", "2024-06-01T00:00:00Z", "--jobs", "2"], cwd=tree)
     assert code == 1 and out
     assert snapshot(tree) == before
     out_dir = tree.parent / f"{tree.name}-out"
     out_dir.mkdir()
-    code, out, _ = run(["check", "pces/prod", "lone", "--format", fmt, "--output",
+    code, out, _ = run_cli(["check", "pces/prod", "lone", "--format", fmt, "--output",
                         out_dir / "report", "--zone-file", "corp.zone"], cwd=tree)
     assert code == 1 and out == ""
     assert snapshot(tree) == before
@@ -64,7 +64,7 @@ def test_a_run_changes_no_input(tree, fmt):
 def test_output_replaces_the_old_report_whole(tree):
     report = tree / "report.json"
     report.write_text("old report\n")
-    code, _, _ = run(["check", "pces/prod", "--format", "json", "--output", report], cwd=tree)
+    code, _, _ = run_cli(["check", "pces/prod", "--format", "json", "--output", report], cwd=tree)
     assert code == 1 and report.read_text().startswith("{")
     assert sorted(p.name for p in tree.iterdir() if p.name.startswith(".report")) == []
 
@@ -73,7 +73,7 @@ def test_a_failing_run_leaves_the_old_report_and_no_temporary_file(tree, monkeyp
     report = tree / "report.sarif"
     report.write_text("old report\n")
     # a usage error before any output
-    code, _, err = run(["check", "pces/prod", "--format", "sarif", "--output", report, "--now",
+    code, _, err = run_cli(["check", "pces/prod", "--format", "sarif", "--output", report, "--now",
                         "yesterday"], cwd=tree)
     assert code == 2 and "--now 'yesterday' is not an ISO-8601 time" in err
     # a reporter that fails while rendering
@@ -81,7 +81,7 @@ def test_a_failing_run_leaves_the_old_report_and_no_temporary_file(tree, monkeyp
         raise RuntimeError("reporter broke")
 
     monkeypatch.setattr(pcelint.commands, "render", broken)
-    code, _, err = run(["check", "pces/prod", "--format", "sarif", "--output", report], cwd=tree)
+    code, _, err = run_cli(["check", "pces/prod", "--format", "sarif", "--output", report], cwd=tree)
     assert code == 2 and "internal error (RuntimeError)" in err
     monkeypatch.undo()
     # interrupted while writing: the rename never happens
@@ -91,7 +91,7 @@ def test_a_failing_run_leaves_the_old_report_and_no_temporary_file(tree, monkeyp
         raise KeyboardInterrupt
 
     monkeypatch.setattr(os, "replace", interrupted)
-    code, _, err = run(["check", "pces/prod", "--format", "sarif", "--output", report], cwd=tree)
+    code, _, err = run_cli(["check", "pces/prod", "--format", "sarif", "--output", report], cwd=tree)
     monkeypatch.setattr(os, "replace", real_replace)
     assert code == 130 and "interrupted" in err
     assert report.read_text() == "old report\n"
@@ -106,7 +106,7 @@ def test_a_failing_run_leaves_the_old_report_and_no_temporary_file(tree, monkeyp
 def test_unwritable_output_is_exit_2_with_a_clear_message(tree, target, reason):
     (tree / "a-folder").mkdir()
     (tree / "a-file").write_text("not a folder\n")
-    code, out, err = run(["check", "pces/prod", "--format", "json", "--output", target], cwd=tree)
+    code, out, err = run_cli(["check", "pces/prod", "--format", "json", "--output", target], cwd=tree)
     assert code == 2 and out == ""
     assert err.strip().splitlines()[0] == f"pcelint: error: cannot write the report to '{target}': {reason}."
     assert [p.name for p in tree.rglob(".*.tmp")] == []
@@ -116,17 +116,17 @@ def test_baseline_command_and_baseline_runs_change_no_input(tree):
     before = snapshot(tree)
     baseline = tree.parent / f"{tree.name}-baseline" / "baseline.json"
     baseline.parent.mkdir()
-    code, _, err = run(["baseline", "pces/prod", "lone", "--output", baseline], cwd=tree)
+    code, _, err = run_cli(["baseline", "pces/prod", "lone", "--output", baseline], cwd=tree)
     assert code == 0, err
     assert snapshot(tree) == before
     assert [p.name for p in baseline.parent.iterdir()] == ["baseline.json"]
     recorded = baseline.read_bytes()
     for fmt in FORMATS:
-        code, _, err = run(["check", "pces/prod", "lone", "--format", fmt, "--baseline", baseline],
+        code, _, err = run_cli(["check", "pces/prod", "lone", "--format", fmt, "--baseline", baseline],
                            cwd=tree)
         assert code == 0, err
     assert snapshot(tree) == before and baseline.read_bytes() == recorded
     # an unwritable baseline output is exit 2 with the same clear message
-    code, _, err = run(["baseline", "pces/prod", "--output", "missing/b.json"], cwd=tree)
+    code, _, err = run_cli(["baseline", "pces/prod", "--output", "missing/b.json"], cwd=tree)
     assert code == 2 and err.strip().splitlines()[0] == (
         "pcelint: error: cannot write the report to 'missing/b.json': No such file or directory.")

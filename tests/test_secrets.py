@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-import certgen as cg
 import pytest
-from conftest import run
-from pairkit import write_pair
+from helpers import certgen as cg
+from helpers.cli import run_cli
+from helpers.pairkit import write_pair
 
 SECRETS = ["S3cr3tEncKeyCore0", "S3cr3tEncKeyDupFirst", "S3cr3tEncKeyDupSecond", "S3cr3tEncKeyTagged",
            "S3cr3tEncKeyInList", "S3cr3tPasswordValue"]
@@ -55,7 +55,7 @@ def _assert_clean(text: str, secrets) -> None:
 def test_no_format_shows_a_secret_or_key_material(leaky, fmt):
     root, secrets = leaky
     for extra in ([], ["--output", "report.out"], ["--include-suppressed", "--cert", "pces/prod/tls/wrong.crt"]):
-        code, out, err = run(["check", "pces/prod", "lone", "--format", fmt, "--now", "2024-06-01T00:00:00Z",
+        code, out, err = run_cli(["check", "pces/prod", "lone", "--format", fmt, "--now", "2024-06-01T00:00:00Z",
                               "--color", "always", "--jobs", "1", *extra], cwd=root)
         assert code == 1, err
         _assert_clean(out + err, secrets)
@@ -64,7 +64,7 @@ def test_no_format_shows_a_secret_or_key_material(leaky, fmt):
     # the findings that point at the secret lines are there (so the test is not vacuous)
     if fmt == "json":
         import json
-        codes = {f["code"] for f in json.loads(run(["check", "pces/prod", "lone", "--format", "json",
+        codes = {f["code"] for f in json.loads(run_cli(["check", "pces/prod", "lone", "--format", "json",
                                                     "--now", "2024-06-01T00:00:00Z"], cwd=root)[1])["findings"]}
         assert {"PCE001", "PCE002", "PCE101", "PCE405"} <= codes, codes
 
@@ -101,19 +101,19 @@ def test_suppressions_and_the_baseline_keep_secrets(leaky, tmp_path):
             "service_discovery_encryption_key: S3cr3tEncKeyDupSecond  # pcelint: disable=PCE002 -- known\n"))
     texts = []
     for fmt in FORMATS:
-        code, out, err = run(["check", "pces/prod", "lone", "--format", fmt, "--include-suppressed",
+        code, out, err = run_cli(["check", "pces/prod", "lone", "--format", fmt, "--include-suppressed",
                               "--now", "2024-06-01T00:00:00Z", "--color", "never"], cwd=root)
         assert code == 1, err
         texts.append(out + err)
         if fmt == "json":
             assert any(f["suppressed"] and f["code"] == "PCE002" for f in json.loads(out)["findings"])
     baseline = tmp_path / "baseline.json"
-    code, out, err = run(["baseline", "pces/prod", "lone", "--output", baseline,
+    code, out, err = run_cli(["baseline", "pces/prod", "lone", "--output", baseline,
                           "--now", "2024-06-01T00:00:00Z"], cwd=root)
     assert code == 0 and baseline.is_file(), err
     texts += [out + err, baseline.read_text()]
     for fmt in FORMATS:
-        code, out, err = run(["check", "pces/prod", "lone", "--format", fmt, "--baseline", baseline,
+        code, out, err = run_cli(["check", "pces/prod", "lone", "--format", fmt, "--baseline", baseline,
                               "--now", "2024-06-01T00:00:00Z"], cwd=root)
         texts.append(out + err)
     _assert_clean("\n".join(texts), secrets)

@@ -50,7 +50,8 @@ _ONE_US = timedelta(microseconds=1)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # The inputs whose reads are traced (pcelint.inputs.trace); a rule needing any other input (a
 # provider this module does not know) turns the cache off rather than miss a change.
-TRACED_NEEDS = frozenset({"certs", "dns", "git_base"})
+# ("served" is only read with --live, which turns the cache off.)
+TRACED_NEEDS = frozenset({"certs", "dns", "git_base", "served"})
 _DIRFLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW
 
 

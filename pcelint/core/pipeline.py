@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from pcelint.core.cache import open_cache
 from pcelint.core.engine import lint_unit, load_node_file, run_scope
 from pcelint.core.findings import LEVEL_RANK, RunResult
 from pcelint.core.loader import decode
@@ -93,10 +94,7 @@ def lint_units(units, rules, settings, cache=None, results=None) -> list:
 
 
 def open_results(settings, rules):
-    if getattr(settings, "cache_dir", None) is None:
-        return None  # the cache module is not even imported
-    from pcelint.core.cache import open_cache
-    return open_cache(settings, rules)
+    return None if settings.cache_dir is None else open_cache(settings, rules)
 
 
 def prefetch_dns(units, rules, settings) -> tuple[dict, list]:

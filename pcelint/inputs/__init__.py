@@ -26,3 +26,13 @@ def prepare(unit, needs, settings, cache) -> list:
     return notes
 
 
+def _provide_served(unit, settings, cache) -> list:
+    """`pcelint pair --live` only: no other run imports the TLS client (ssl, asyncio) or opens a
+    socket."""
+    if not getattr(settings, "live", False):
+        return []
+    from pcelint.inputs.tls.live import provide
+    return provide(unit, settings, cache)
+
+
+PROVIDERS["served"] = _provide_served

@@ -6,12 +6,12 @@ Git failing or missing is never a crash: the rules that needed it are skipped wi
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint.core.findings import Span
 from pcelint.core.loader import load_yaml
+from pcelint.inputs.pem import key_blocks
 
 GIT_TIMEOUT = 60
 
@@ -89,7 +89,6 @@ def provide_base(unit, settings, cache) -> list:
 
 
 # -- private keys tracked or staged (PCE701) ----------------------------------------------------
-_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----")
 
 
 @dataclass(frozen=True)
@@ -114,32 +113,9 @@ class Repo:
 
 
 def pem_key_blocks(rel: str, text: str) -> list[PemKeyBlock]:
-    lines = text.splitlines()
-    blocks = []
-    for number, line in enumerate(lines):
-        match = _BEGIN.search(line)
-        if not match:
-            continue
-        label, headers, body = match.group(1), [], []
-        for inner in lines[number + 1:]:
-            inner = inner.strip()
-            if inner.startswith("-----END"):
-                break
-            if ":" in inner and not body:
-                headers.append(inner)
-            elif inner:
-                body.append(inner)
-        else:
-            continue  # no END marker: not a key block
-        try:
-            import base64
-
-            decoded = base64.b64decode("".join(body), validate=True)
-        except ValueError:
-            continue
-        span = Span(number + 1, match.start() + 1, number + 1, match.end() + 1)
-        blocks.append(PemKeyBlock(rel, span, label, tuple(headers), decoded))
-    return blocks
+    """The complete private-key blocks of a tracked file (`pcelint.inputs.pem` scans them)."""
+    return [PemKeyBlock(rel, Span(b.line, b.start + 1, b.line, b.end + 1), b.label, b.headers, b.body)
+            for b in key_blocks(text) if b.complete]
 
 
 def tracked_key_blocks(repo_root: Path, settings) -> Repo:

@@ -1,45 +1,16 @@
-"""Reporters: pure functions from a RunResult to the report text."""
+"""Reporters: pure functions from a finished RunResult (with the source lines it cites) to text."""
 from __future__ import annotations
 
-from pcelint.core.findings import LEVELS
+from pcelint.reporters import github, json_report, sarif, text
+from pcelint.reporters.common import counts, summary_line, visible
 
+RENDERERS = {"text": text.render, "json": json_report.render, "sarif": sarif.render,
+             "github": github.render}
 
-def counts(result) -> dict:
-    found = {level: 0 for level in LEVELS}
-    for f in result.findings:
-        if not f.suppressed:
-            found[f.level] += 1
-    found["suppressed"] = sum(1 for f in result.findings if f.suppressed)
-    return found
-
-
-def visible(result, settings, include_suppressed: bool | None = None) -> list:
-    keep = settings.include_suppressed if include_suppressed is None else include_suppressed
-    return [f for f in result.findings if keep or not f.suppressed]
-
-
-def summary_line(result) -> str:
-    c = counts(result)
-    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
-    text = (f"pcelint: {plural(c['error'], 'error')}, {plural(c['warning'], 'warning')}, "
-            f"{plural(c['note'], 'note')} ({c['suppressed']} suppressed) in "
-            f"{plural(result.pairs, 'pair')}, {plural(result.files, 'file')}")
-    if result.baseline_gone:
-        gone = result.baseline_gone
-        text += (f"; {gone} baseline {'entry no longer occurs' if gone == 1 else 'entries no longer occur'}")
-    if result.skipped:
-        text += f"; {plural(len(result.skipped), 'rule')} skipped"
-    return text + "."
+__all__ = ["RENDERERS", "counts", "render", "summary_line", "visible"]
 
 
 def render(fmt: str, result, settings, color: bool = False) -> str:
-    if fmt == "json":
-        from pcelint.reporters.json_report import render as r
-    elif fmt == "sarif":
-        from pcelint.reporters.sarif import render as r
-    elif fmt == "github":
-        from pcelint.reporters.github import render as r
-    else:
-        from pcelint.reporters.text import render as r
-        return r(result, settings, color=color)
-    return r(result, settings)
+    if fmt == "text":
+        return text.render(result, settings, color=color)
+    return RENDERERS[fmt](result, settings)

@@ -1,7 +1,7 @@
 """GitHub Actions workflow commands: one ::error/::warning/::notice per finding."""
 from __future__ import annotations
 
-from pcelint.reporters import summary_line, visible
+from pcelint.reporters.common import summary_line, visible
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from pcelint import __version__
-from pcelint.reporters import counts, visible
+from pcelint.reporters.common import counts, visible
 
 VERSION = 1
 

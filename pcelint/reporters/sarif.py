@@ -5,7 +5,7 @@ import json
 from urllib.parse import quote
 
 from pcelint import __version__
-from pcelint.reporters import visible
+from pcelint.reporters.common import visible
 from pcelint.reporters.ruledocs import markdown_doc, plain_doc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

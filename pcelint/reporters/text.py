@@ -2,7 +2,7 @@
 locations, grouped by pair, then the summary and the skipped rules."""
 from __future__ import annotations
 
-from pcelint.reporters import summary_line, visible
+from pcelint.reporters.common import summary_line, visible
 from pcelint.reporters.excerpt import source_line
 
 _COLORS = {"error": "31", "warning": "33", "note": "36", "bold": "1", "dim": "2"}

@@ -12,6 +12,7 @@ from pcelint.rules import (
     node,
     replication,
     repository,
+    served,
     wal,
 )
 
@@ -21,6 +22,7 @@ BUILTIN = (
     *cluster.RULES,
     *replication.RULES,
     *certificate.RULES,
+    *served.RULES,
     *wal.RULES,
     *dns.RULES,
     *repository.RULES,

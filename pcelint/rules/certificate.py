@@ -2,7 +2,7 @@
 
 Checked once per distinct leaf certificate per PCE, anchored on the `web_service_certificate` value
 (`web_service_private_key` for PCE405) of the first node file that names it, with the certificate
-file as related location. The rules read `pair.evidence["certs"]` (see `pcelint.inputs.tls.provider`); they
+file as related location. The rules read `pair.evidence["certs"]` (see `pcelint.inputs.tls.views`); they
 never open a file. cryptography is imported only inside the checks that call it.
 """
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from pcelint.core.findings import Location, Problem, Skip
+from pcelint.core.keys import APF, CERT_KEY, KEY_KEY
 from pcelint.core.names import fqdn_problem, is_ip, norm
 from pcelint.core.rule import rule
-from pcelint.inputs.tls import provider as tls
+from pcelint.inputs.tls import views as tls
 from pcelint.inputs.tls.san import covers, reference_name, san_problem
+from pcelint.rules import served
 
-NEEDS = {"certs"}
-CERT_KEY = "web_service_certificate"
-KEY_KEY = "web_service_private_key"
+NEEDS = {"certs", "served"}  # "served": the chains a --live run records
 _WEAK_HASHES = {"md5", "sha1"}
 
 
@@ -66,17 +66,16 @@ def cert_unreadable(pair, ctx):
     certificate check can say anything about it.
 
     ## Example
-    Would fail:
-    ```yaml
-    pce_fqdn: pce-a.example.com
-    node_type: core
-    web_service_certificate: /var/lib/illumio-pce/cert/server.crt   # no server.crt anywhere
+    Would fail (the certificate file was cut off while copying it):
+    ```pem
+    # tls/server.crt
+    -----BEGIN CERTIFICATE-----
+    MIIDazCCAlOgAwIBAgIUJ5PI3bX8c0lGx2N4
     ```
-    Would pass:
-    ```yaml
-    pce_fqdn: pce-a.example.com
-    node_type: core
-    web_service_certificate: /var/lib/illumio-pce/cert/server.crt   # tls/server.crt in the repo
+    Would pass (a complete PEM certificate next to the node files, in the pair's `tls/` folder):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:pce-a.example.com, DNS:pce-b.example.com, DNS:pce.example.com
     ```
 
     ## Fix
@@ -118,8 +117,8 @@ def _required_names(pair, group):
     names = [
         (active.get("pce_fqdn"), active.loc("pce_fqdn"), "the active PCE's 'pce_fqdn'"),
         (standby.get("pce_fqdn"), standby.loc("pce_fqdn"), "the standby PCE's 'pce_fqdn'"),
-        (active.get("active_standby_replication", "active_pce_fqdn"),
-         active.loc("active_standby_replication", "active_pce_fqdn"),
+        (active.get(*APF),
+         active.loc(*APF),
          "'active_pce_fqdn', the name VENs use"),
     ]
     for pce in pair.pces:
@@ -150,22 +149,27 @@ def cert_name_coverage(pair, ctx):
     covers exactly one whole left-most label. One finding per missing name, on the line that
     introduces the name, saying when the name is only in the CN.
 
+    With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
+    that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
+
     ## Why it matters
     The vendor requires one certificate whose subjectAltName covers the active's, the standby's and
     the VEN-facing name. VENs that fail over to a name the certificate does not cover refuse to talk
     to the PCE.
 
     ## Example
-    Would fail (the certificate holds `DNS:pce-a.example.com, DNS:pce.example.com`):
-    ```yaml
-    # standby/core0.yml
-    pce_fqdn: pce-b.example.com
-    node_type: core
-    active_standby_replication:
-      active_pce_fqdn: pce.example.com
+    Would fail (the pair's names are `pce-a.example.com`, `pce-b.example.com` and
+    `active_pce_fqdn` `pce.example.com`):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:pce-a.example.com, DNS:pce.example.com
     ```
-    Would pass (`DNS:pce-a.example.com, DNS:pce-b.example.com, DNS:pce.example.com`, or
-    `DNS:*.example.com`): the same file.
+    Would pass (a wildcard `DNS:*.example.com` would cover all three, too):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:pce-a.example.com, DNS:pce-b.example.com, DNS:pce.example.com
+    ```
 
     ## Fix
     Reissue the certificate with the missing name in its subjectAltName (a `DNS:` entry, or a
@@ -200,6 +204,7 @@ def cert_name_coverage(pair, ctx):
                 f"its subjectAltName lacks it.{cn_note} Add '{kind}:{wanted}' to the "
                 "certificate's subjectAltName and reissue it.",
                 at, related, discriminator=f"{files[0]}|{norm(name)}")
+    yield from served.name_coverage(pair, ctx)
 
 
 @rule("PCE403", "cert-not-shared", "error", "pair",
@@ -218,15 +223,25 @@ def cert_not_shared(pair, ctx):
     to VENs.
 
     ## Example
-    Would fail:
+    Would fail (`core1.yml` names a certificate of its own):
     ```yaml
-    # active/core0.yml                               # active/core1.yml
-    web_service_certificate: /etc/pce/core0.crt      web_service_certificate: /etc/pce/core1.crt
+    # active/core1.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    web_service_certificate: /var/lib/illumio-pce/cert/core1.crt
+    web_service_private_key: /var/lib/illumio-pce/cert/server.key
     ```
-    Would pass:
+    ```cert
+    # tls/core1.crt
+    subject = CN=core1.pce-a.example.com
+    ```
+    Would pass (the same `server.crt` as every other node file):
     ```yaml
-    # active/core0.yml                               # active/core1.yml
-    web_service_certificate: /etc/pce/server.crt     web_service_certificate: /etc/pce/server.crt
+    # active/core1.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    web_service_certificate: /var/lib/illumio-pce/cert/server.crt
+    web_service_private_key: /var/lib/illumio-pce/cert/server.key
     ```
 
     ## Fix
@@ -276,14 +291,27 @@ def cert_validity(pair, ctx):
     valid is reported at the rule's level; still valid but expiring within `warn_days` is reported
     at `soon_level`.
 
+    With `pcelint pair --live`, the same check runs on every certificate of the chains the PCEs
+    serve (a served leaf that is a file's leaf is not judged twice), anchored on the key that
+    yields the endpoint's name, the message naming each `name:port`.
+
     ## Why it matters
     Newer PCE releases refuse to start with an expired certificate, and VENs refuse to talk to a PCE
     whose certificate has expired: a failover onto it fails.
 
     ## Example
-    Would fail: a certificate valid until 2024-01-31 checked with `--now 2024-03-01T00:00:00Z`.
-
-    Would pass: the same certificate checked with `--now 2023-12-01T00:00:00Z`.
+    Would fail (with `--now 2024-03-01T00:00:00Z`):
+    ```cert
+    # tls/server.crt
+    notBefore = 2023-01-01
+    notAfter  = 2024-01-31
+    ```
+    Would pass (with `--now 2023-12-01T00:00:00Z`):
+    ```cert
+    # tls/server.crt
+    notBefore = 2023-01-01
+    notAfter  = 2024-01-31
+    ```
 
     ## Fix
     Renew the certificate and install it on every node of both PCEs before it expires.
@@ -293,8 +321,8 @@ def cert_validity(pair, ctx):
     `soon_level` (default `warning`): the level of the "expires soon" finding.
     """
     now = _now(ctx.settings)
-    warn_days = float(ctx.options.get("warn_days", 30))
-    soon_level = ctx.options.get("soon_level") or "warning"
+    warn_days = float(ctx.options["warn_days"])
+    soon_level = ctx.options["soon_level"]
     usable, reasons = tls.all_groups(pair)
     yield from _skips(reasons)
     from pcelint.inputs.tls.parse import when
@@ -317,6 +345,7 @@ def cert_validity(pair, ctx):
         else:
             continue
         yield Problem(message, _cert_at(group.first), (_cert_file(group),), level=level)
+    yield from served.validity(pair, ctx, warn_days, soon_level)
 
 
 def _key_groups(pair):
@@ -350,9 +379,24 @@ def cert_key_mismatch(pair, ctx):
     handshake: no VEN, browser or API client can connect.
 
     ## Example
-    Would fail: `web_service_private_key` names a key generated for another certificate.
-
-    Would pass: the key the certificate was issued for.
+    Would fail (`server.key` holds a new key, not the one `server.crt` was issued for):
+    ```pem
+    # tls/server.key
+    -----BEGIN PRIVATE KEY-----
+    ...
+    -----END PRIVATE KEY-----
+    ```
+    Would pass (the certificate was issued for the key in `server.key`):
+    ```pem
+    # tls/server.key
+    -----BEGIN PRIVATE KEY-----
+    ...
+    -----END PRIVATE KEY-----
+    ```
+    ```cert
+    # tls/server.crt
+    key = tls/server.key
+    ```
 
     ## Fix
     Install the private key that belongs to the certificate (PEM, unencrypted on the node), or the
@@ -409,15 +453,27 @@ def cert_usage(pair, ctx):
     clientAuth, and a leaf whose basicConstraints say CA:TRUE. A leaf without extendedKeyUsage is
     fine.
 
+    With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
+    that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
+
     ## Why it matters
     The PCE uses its certificate for both server and client authentication (between the nodes and
     between the two PCEs): a serverAuth-only certificate breaks replication. A CA certificate as a
     server certificate is rejected by strict clients.
 
     ## Example
-    Would fail: a certificate with `extendedKeyUsage = serverAuth`.
-
-    Would pass: a certificate with `extendedKeyUsage = serverAuth, clientAuth`.
+    Would fail:
+    ```cert
+    # tls/server.crt
+    extendedKeyUsage = serverAuth
+    ```
+    Would pass:
+    ```cert
+    # tls/server.crt
+    extendedKeyUsage = serverAuth, clientAuth
+    basicConstraints = CA:FALSE
+    ```
 
     ## Fix
     Reissue the certificate with `extendedKeyUsage = serverAuth, clientAuth` and `CA:FALSE`.
@@ -444,6 +500,7 @@ def cert_usage(pair, ctx):
             yield Problem(f"The certificate '{rel}' is a CA certificate (basicConstraints "
                           "CA:TRUE); reissue it as an end-entity certificate (CA:FALSE).",
                           at, related, discriminator="ca")
+    yield from served.usage(pair, ctx)
 
 
 @rule("PCE407", "cert-chain", "warning", "pair",
@@ -459,14 +516,33 @@ def cert_chain(pair, ctx):
     chain is judged inside the leaf's validity period. A CA bundle that cannot be found skips the
     chain check.
 
+    With `pcelint pair --live`, the order of each chain a PCE serves is checked too (whether it
+    builds to the CA bundle is PCE412's concern), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
+
     ## Why it matters
     A VEN that cannot build the chain from what the PCE sends to a CA it trusts refuses to connect;
     an out-of-order bundle is rejected by some TLS clients.
 
     ## Example
-    Would fail: `server.pem` holding the leaf, then the root, then the intermediate.
+    Would fail (`server.crt` holds the leaf, then the root, then the intermediate):
+    ```cert
+    # tls/server.crt
+    subject = CN=pce.example.com
+    issuer  = CN=Example Intermediate CA
 
-    Would pass: `server.pem` holding the leaf, then the intermediate (then, optionally, the root).
+    subject = CN=Example Root CA
+
+    subject = CN=Example Intermediate CA
+    ```
+    Would pass (the leaf, then the intermediate; `ca.pem` holds Example Root CA):
+    ```cert
+    # tls/server.crt
+    subject = CN=pce.example.com
+    issuer  = CN=Example Intermediate CA
+
+    subject = CN=Example Intermediate CA
+    ```
 
     ## Fix
     Concatenate the bundle in order (leaf, intermediates from the leaf up) and make sure the CA
@@ -511,6 +587,7 @@ def cert_chain(pair, ctx):
                     at, (_cert_file(group), tls.file_location(ca, ca.value.certs[0].line,
                                                               "The CA bundle.")),
                     discriminator="chain")
+    yield from served.chain_order(pair, ctx)
 
 
 @rule("PCE408", "cert-weak-crypto", "warning", "pair",
@@ -522,14 +599,26 @@ def cert_weak_crypto(pair, ctx):
     Reports a leaf whose key is RSA shorter than `min_rsa_bits` (default 2048), a leaf whose key is
     not RSA (the PCE expects RSA), and any certificate in the file signed with MD5 or SHA-1.
 
+    With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
+    that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
+    name, the message naming each `name:port`.
+
     ## Why it matters
     Short RSA keys and MD5/SHA-1 signatures are breakable and rejected by current TLS clients; a
     non-RSA key is not what the PCE supports.
 
     ## Example
-    Would fail: a certificate with a 1024-bit RSA key.
-
-    Would pass: a certificate with a 2048-bit (or longer) RSA key, signed with SHA-256.
+    Would fail:
+    ```cert
+    # tls/server.crt
+    key = RSA 1024
+    ```
+    Would pass:
+    ```cert
+    # tls/server.crt
+    key       = RSA 2048
+    signature = sha256
+    ```
 
     ## Fix
     Reissue the certificate with an RSA key of at least 2048 bits and a SHA-256 (or stronger)
@@ -538,7 +627,7 @@ def cert_weak_crypto(pair, ctx):
     ## Options
     `min_rsa_bits` (default 2048): the shortest RSA key accepted.
     """
-    minimum = int(ctx.options.get("min_rsa_bits", 2048))
+    minimum = int(ctx.options["min_rsa_bits"])
     usable, reasons = tls.all_groups(pair)
     yield from _skips(reasons)
     for group in usable:
@@ -557,6 +646,7 @@ def cert_weak_crypto(pair, ctx):
                 yield Problem(f"In '{rel}', {which} ('{cert.subject}') is signed with "
                               f"{cert.signature_hash.upper()}; reissue it with SHA-256 or stronger.",
                               at, (_cert_file(group, cert),), discriminator=f"sig{cert.index}")
+    yield from served.weak_crypto(pair, ctx, minimum)
 
 
 @rule("PCE409", "cert-invalid-san", "warning", "pair",
@@ -575,9 +665,16 @@ def cert_invalid_san(pair, ctx):
     someone believes it has.
 
     ## Example
-    Would fail: `DNS:pce*.example.com`.
-
-    Would pass: `DNS:*.example.com`, `DNS:pce-a.example.com`.
+    Would fail (a partial wildcard):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:pce*.example.com
+    ```
+    Would pass (a wildcard that is the whole left-most label):
+    ```cert
+    # tls/server.crt
+    subjectAltName = DNS:*.example.com
+    ```
 
     ## Fix
     Reissue the certificate with exact names, or a wildcard that is the whole left-most label of a

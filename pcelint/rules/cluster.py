@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from pcelint.core.findings import Problem
+from pcelint.core.keys import APF, CERT_KEY, KEY_KEY
 from pcelint.core.mask import dotted, is_secret_key, shown
 from pcelint.core.names import norm
 from pcelint.core.rule import rule
@@ -13,12 +14,12 @@ SAME_ON_EVERY_NODE = (
     ("pce_fqdn",), ("service_discovery_fqdn",), ("service_discovery_encryption_key",),
     ("cluster_public_ips",), ("cluster_type",), ("front_end_https_port",),
     ("front_end_event_service_port",), ("front_end_management_https_port",),
-    ("web_service_certificate",), ("web_service_private_key",),
+    (CERT_KEY,), (KEY_KEY,),
     ("traffic_datastore", "num_worker_nodes"), ("supercluster_fqdn",),
-    ("active_standby_replication", "active_pce_fqdn"),
+    APF,
 )
 NAME_KEYS = {("pce_fqdn",), ("service_discovery_fqdn",), ("supercluster_fqdn",),
-             ("active_standby_replication", "active_pce_fqdn")}
+             APF}
 _ABSENT = object()
 
 
@@ -75,17 +76,22 @@ def cluster_drift(pce, ctx):
     does not join the cluster, and after a failover the cluster comes up half configured.
 
     ## Example
-    Would fail (two node files of one PCE):
+    Would fail (two node files of the active PCE):
     ```yaml
-    # core0.yml
+    # active/core0.yml
     pce_fqdn: pce-a.example.com
-    # core1.yml
+    node_type: core
+    ```
+    ```yaml
+    # active/core1.yml
     pce_fqdn: pce-b.example.com
+    node_type: core
     ```
     Would pass:
     ```yaml
-    # core0.yml and core1.yml
+    # active/core0.yml and active/core1.yml
     pce_fqdn: pce-a.example.com
+    node_type: core
     ```
 
     ## Fix
@@ -97,7 +103,7 @@ def cluster_drift(pce, ctx):
     first = pce.first
     for node in pce.files[1:]:
         for path in SAME_ON_EVERY_NODE:
-            if path == ("active_standby_replication", "active_pce_fqdn") and \
+            if path == APF and \
                     _ABSENT in (first.get(*path, default=_ABSENT), node.get(*path, default=_ABSENT)):
                 continue  # a missing active_pce_fqdn is PCE301's finding
             if path[0] == PORT_KEYS[2] and not (explicit_management_port(node)
@@ -173,17 +179,27 @@ def cluster_topology(pce, ctx):
     missing a node's file cannot be checked for drift on that node.
 
     ## Example
-    Would fail (the node files of one PCE):
+    Would fail (the active PCE has two `data0` nodes and no `data1`):
     ```yaml
-    node_type: core    # core0.yml
-    node_type: data0   # data0.yml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
     ```
-    Would pass:
     ```yaml
-    node_type: core    # core0.yml
-    node_type: core    # core1.yml
-    node_type: data0   # data0.yml
-    node_type: data1   # data1.yml
+    # active/data1.yml
+    pce_fqdn: pce-a.example.com
+    node_type: data0
+    ```
+    Would pass (`core0`, `core1`, `data0`, `data1`):
+    ```yaml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    ```
+    ```yaml
+    # active/data1.yml
+    pce_fqdn: pce-a.example.com
+    node_type: data1
     ```
 
     ## Fix

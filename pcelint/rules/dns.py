@@ -4,11 +4,12 @@ from __future__ import annotations
 import ipaddress
 
 from pcelint.core.findings import Location, Problem, Skip, Skipped, Span
+from pcelint.core.keys import APF
 from pcelint.core.names import fqdn_problem, norm
 from pcelint.core.rule import rule
 from pcelint.inputs.dns.provider import NO_DNS_DATA
 
-ACTIVE_KEY = ("active_standby_replication", "active_pce_fqdn")
+ACTIVE_KEY = APF
 DEFAULT_MAX_TTL = 1800
 
 
@@ -55,7 +56,7 @@ def _duration(seconds: int) -> str:
 def _max_ttl(pair, ctx) -> int:
     if pair.options.max_ttl is not None:
         return int(pair.options.max_ttl)
-    return int(ctx.options.get("max_ttl", DEFAULT_MAX_TTL))
+    return int(ctx.options["max_ttl"])
 
 
 @rule("PCE601", "dns-ttl-too-long", "warning", "pair",
@@ -76,16 +77,19 @@ def dns_ttl_too_long(pair, ctx):
     to the dead PCE for a day. The vendor suggests a short value, such as 30 minutes.
 
     ## Example
-    Would fail:
-    ```
-    ; corp.example.zone, with active_pce_fqdn: pce-global.corp.example
-    pce-global 86400 IN CNAME pce-a
-    pce-a        300 IN A     10.0.0.1
+    Would fail (`active_pce_fqdn` is `pce.example.com`):
+    ```zone
+    ; example.com.zone
+    pce   86400 IN CNAME pce-a
+    pce-a   300 IN A     10.0.0.1
+    pce-b   300 IN A     10.0.1.1
     ```
     Would pass:
-    ```
-    pce-global 300 IN CNAME pce-a
-    pce-a      300 IN A     10.0.0.1
+    ```zone
+    ; example.com.zone
+    pce     300 IN CNAME pce-a
+    pce-a   300 IN A     10.0.0.1
+    pce-b   300 IN A     10.0.1.1
     ```
 
     ## Fix
@@ -134,15 +138,19 @@ def dns_unresolvable(pair, ctx):
     names: a name that does not resolve breaks pairing, replication or failover.
 
     ## Example
-    Would fail:
-    ```
-    ; corp.example.zone, with active_pce_fqdn: pce-global.corp.example
-    pce-a IN A 10.0.0.1
+    Would fail (`active_pce_fqdn` is `pce.example.com`; nothing is called `pce-c`):
+    ```zone
+    ; example.com.zone
+    pce     300 IN CNAME pce-c
+    pce-a   300 IN A     10.0.0.1
+    pce-b   300 IN A     10.0.1.1
     ```
     Would pass:
-    ```
-    pce-global IN CNAME pce-a
-    pce-a      IN A     10.0.0.1
+    ```zone
+    ; example.com.zone
+    pce     300 IN CNAME pce-a
+    pce-a   300 IN A     10.0.0.1
+    pce-b   300 IN A     10.0.1.1
     ```
 
     ## Fix
@@ -225,18 +233,19 @@ def dns_wrong_target(pair, ctx):
     followed by a DNS change VENs keep talking to the failed PCE.
 
     ## Example
-    Would fail:
-    ```
-    ; active pce_fqdn: pce-a.corp.example, standby pce_fqdn: pce-b.corp.example
-    pce-global IN CNAME pce-b
-    pce-a      IN A     10.0.0.1
-    pce-b      IN A     10.0.1.1
+    Would fail (the active PCE is `pce-a.example.com`, the standby `pce-b.example.com`):
+    ```zone
+    ; example.com.zone
+    pce     300 IN CNAME pce-b
+    pce-a   300 IN A     10.0.0.1
+    pce-b   300 IN A     10.0.1.1
     ```
     Would pass:
-    ```
-    pce-global IN CNAME pce-a
-    pce-a      IN A     10.0.0.1
-    pce-b      IN A     10.0.1.1
+    ```zone
+    ; example.com.zone
+    pce     300 IN CNAME pce-a
+    pce-a   300 IN A     10.0.0.1
+    pce-b   300 IN A     10.0.1.1
     ```
 
     ## Fix

@@ -67,11 +67,13 @@ def duplicate_key(node, ctx):
     Would fail:
     ```yaml
     pce_fqdn: pce-a.example.com
+    node_type: core
     pce_fqdn: pce-b.example.com
     ```
     Would pass:
     ```yaml
     pce_fqdn: pce-a.example.com
+    node_type: core
     ```
 
     ## Fix
@@ -137,13 +139,15 @@ def suppression_without_reason(node, ctx):
     ## Example
     Would fail:
     ```yaml
-    active_standby_replication:
-      active_pce_fqdn: pce-b.example.com  # pcelint: disable=PCE303
+    pce_fqdn: pce.example.com
+    node_type: snc0
+    insecure_tls_weak_ciphers_enabled: true  # pcelint: disable=PCE105
     ```
     Would pass:
     ```yaml
-    active_standby_replication:
-      active_pce_fqdn: pce-b.example.com  # pcelint: disable=PCE303 -- failover window, CHG-1234
+    pce_fqdn: pce.example.com
+    node_type: snc0
+    insecure_tls_weak_ciphers_enabled: true  # pcelint: disable=PCE105 -- legacy VENs, CHG-1234
     ```
 
     ## Fix
@@ -173,15 +177,17 @@ def unused_suppression(unused, ctx):
     A stale suppression silently hides the next real problem on that line.
 
     ## Example
-    Would fail (the pair's two `active_pce_fqdn` values are equal, so PCE302 has nothing to hide):
+    Would fail (PCE105 ran and found nothing to hide):
     ```yaml
-    active_standby_replication:
-      active_pce_fqdn: pce.example.com  # pcelint: disable=PCE302 -- migration
+    pce_fqdn: pce.example.com
+    node_type: snc0
+    insecure_tls_weak_ciphers_enabled: false  # pcelint: disable=PCE105 -- legacy VENs
     ```
     Would pass:
     ```yaml
-    active_standby_replication:
-      active_pce_fqdn: pce.example.com
+    pce_fqdn: pce.example.com
+    node_type: snc0
+    insecure_tls_weak_ciphers_enabled: true  # pcelint: disable=PCE105 -- legacy VENs, CHG-1234
     ```
 
     ## Fix

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 
 from pcelint.core.findings import Problem
+from pcelint.core.keys import APF, PCE_FQDN, SUPERCLUSTER_FQDN
 from pcelint.core.mask import dotted, shown
 from pcelint.core.names import fqdn_problem, is_ip
 from pcelint.core.rule import rule
@@ -158,7 +159,7 @@ def unknown_key(node, ctx):
     top-level config key `extra_keys` is the same list.
     """
     root = load_schema(SCHEMA_FILE)
-    extra = {str(k) for k in list(ctx.options.get("extra_keys") or []) + list(ctx.settings.extra_keys)}
+    extra = {str(k) for k in list(ctx.options["extra_keys"] or []) + list(ctx.settings.extra_keys)}
     for path, key in _all_keys(node.data):
         section = subschema(root, path) if all(isinstance(k, str) for k in path) else None
         if section is None or "properties" not in section or _misplaced(path, key):
@@ -181,7 +182,7 @@ def unknown_key(node, ctx):
         yield Problem(message, node.loc(*path, key, part="key"), level=level)
 
 
-FQDN_KEYS = (("pce_fqdn",), ("active_standby_replication", "active_pce_fqdn"), ("supercluster_fqdn",),
+FQDN_KEYS = (PCE_FQDN, APF, SUPERCLUSTER_FQDN,
              ("service_discovery_fqdn",))
 
 

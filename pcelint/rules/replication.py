@@ -4,6 +4,7 @@ file compared with its version at a base revision (read by the `git_base` input,
 from __future__ import annotations
 
 from pcelint.core.findings import Problem, Skipped
+from pcelint.core.keys import APF
 from pcelint.core.names import norm
 from pcelint.core.rule import rule
 from pcelint.rules.cluster import (
@@ -14,8 +15,6 @@ from pcelint.rules.cluster import (
     node_type_counts,
     port_text,
 )
-
-APF = ("active_standby_replication", "active_pce_fqdn")
 
 
 @rule("PCE301", "active-pce-fqdn-missing", "error", "file",
@@ -35,12 +34,14 @@ def active_pce_fqdn_missing(node, ctx):
     ## Example
     Would fail:
     ```yaml
-    pce_fqdn: pce-a.example.com
+    # standby/core1.yml
+    pce_fqdn: pce-b.example.com
     node_type: core
     ```
     Would pass:
     ```yaml
-    pce_fqdn: pce-a.example.com
+    # standby/core1.yml
+    pce_fqdn: pce-b.example.com
     node_type: core
     active_standby_replication:
       active_pce_fqdn: pce.example.com
@@ -78,15 +79,19 @@ def active_pce_fqdn_mismatch(pair, ctx):
     failover, or replication setup is refused.
 
     ## Example
-    Would fail:
+    Would fail (the active PCE names `pce.example.com`):
     ```yaml
-    # active/core0.yml               # standby/core0.yml
-    active_standby_replication:      active_standby_replication:
-      active_pce_fqdn: pce.example.com   active_pce_fqdn: pce-dr.example.com
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
+    active_standby_replication:
+      active_pce_fqdn: pce-dr.example.com
     ```
     Would pass:
     ```yaml
-    # both PCEs
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
     active_standby_replication:
       active_pce_fqdn: pce.example.com
     ```
@@ -127,6 +132,7 @@ def active_pce_fqdn_targets_node(pair, ctx):
     ```yaml
     # active/core0.yml
     pce_fqdn: pce-a.example.com
+    node_type: core
     active_standby_replication:
       active_pce_fqdn: pce-a.example.com
     ```
@@ -134,6 +140,7 @@ def active_pce_fqdn_targets_node(pair, ctx):
     ```yaml
     # active/core0.yml
     pce_fqdn: pce-a.example.com
+    node_type: core
     active_standby_replication:
       active_pce_fqdn: pce.example.com
     ```
@@ -178,14 +185,21 @@ def pce_fqdn_collision(pair, ctx):
     With one name for both PCEs, replication and VENs cannot tell them apart.
 
     ## Example
-    Would fail:
+    Would fail (the active PCE is `pce-a.example.com`):
     ```yaml
-    pce_fqdn: pce.example.com   # in both active/ and standby/
+    # standby/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    active_standby_replication:
+      active_pce_fqdn: pce.example.com
     ```
     Would pass:
     ```yaml
-    pce_fqdn: pce-a.example.com   # active/
-    pce_fqdn: pce-b.example.com   # standby/
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
+    active_standby_replication:
+      active_pce_fqdn: pce.example.com
     ```
 
     ## Fix
@@ -216,14 +230,30 @@ def port_mismatch(pair, ctx):
     active's management port: after failover VENs keep using the ports they know.
 
     ## Example
-    Would fail:
+    Would fail (the standby keeps the default, 8443):
     ```yaml
-    front_end_https_port: 443    # active/
-    # (unset, so 8443)           # standby/
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    front_end_https_port: 443
+    ```
+    ```yaml
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
     ```
     Would pass:
     ```yaml
-    front_end_https_port: 443    # in both
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    front_end_https_port: 443
+    ```
+    ```yaml
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
+    front_end_https_port: 443
     ```
 
     ## Fix
@@ -271,12 +301,29 @@ def pair_asymmetry(pair, ctx):
     ## Example
     Would fail:
     ```yaml
-    traffic_datastore: {max_disk_usage_gb: 400}   # active/
-    traffic_datastore: {max_disk_usage_gb: 100}   # standby/
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    traffic_datastore: {max_disk_usage_gb: 400, wal_keep_segments: 5120}
+    ```
+    ```yaml
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
+    traffic_datastore: {max_disk_usage_gb: 100, wal_keep_segments: 5120}
     ```
     Would pass:
     ```yaml
-    traffic_datastore: {max_disk_usage_gb: 400}   # in both
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    traffic_datastore: {max_disk_usage_gb: 400, wal_keep_segments: 5120}
+    ```
+    ```yaml
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
+    traffic_datastore: {max_disk_usage_gb: 400, wal_keep_segments: 5120}
     ```
 
     ## Fix
@@ -335,20 +382,33 @@ def active_pce_fqdn_removed(node, ctx):
     with, so only its history shows the removal.
 
     ## Example
-    Would fail (the base revision had the key, the working copy dropped it):
+    Would fail (with `--base HEAD`: the last commit had the key, the working copy dropped it):
     ```yaml
-    # HEAD:pces/prod/active/core0.yml   # working copy
-    pce_fqdn: pce-a.example.com          pce_fqdn: pce-a.example.com
-    node_type: core                      node_type: core
+    # HEAD:runtime_env.yml
+    pce_fqdn: pce-a.example.com
+    node_type: snc0
     active_standby_replication:
       active_pce_fqdn: pce.example.com
     ```
-    Would pass:
     ```yaml
+    # runtime_env.yml
     pce_fqdn: pce-a.example.com
-    node_type: core
+    node_type: snc0
+    ```
+    Would pass (with `--base HEAD`: the working copy changes the value but keeps the key):
+    ```yaml
+    # HEAD:runtime_env.yml
+    pce_fqdn: pce-a.example.com
+    node_type: snc0
     active_standby_replication:
       active_pce_fqdn: pce.example.com
+    ```
+    ```yaml
+    # runtime_env.yml
+    pce_fqdn: pce-a.example.com
+    node_type: snc0
+    active_standby_replication:
+      active_pce_fqdn: pce-global.example.com
     ```
 
     ## Fix

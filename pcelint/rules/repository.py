@@ -2,26 +2,9 @@
 holds) comes from `pcelint.inputs.git`, so the check does no I/O."""
 from __future__ import annotations
 
-import struct
-
 from pcelint.core.findings import Location, Problem, Skip
 from pcelint.core.rule import rule
-
-
-def is_encrypted(block) -> bool:
-    """Whether a PEM private-key block is encrypted (PKCS#8, legacy OpenSSL, OpenSSH)."""
-    if "ENCRYPTED" in block.label or any("ENCRYPTED" in h.upper() for h in block.headers
-                                         if h.lower().startswith("proc-type")):
-        return True
-    if block.label == "OPENSSH PRIVATE KEY":
-        magic = b"openssh-key-v1\0"
-        body = block.body
-        if body.startswith(magic) and len(body) >= len(magic) + 4:
-            (size,) = struct.unpack(">I", body[len(magic):len(magic) + 4])
-            cipher = body[len(magic) + 4:len(magic) + 4 + size]
-            return cipher != b"none"
-    return False
-
+from pcelint.inputs.pem import is_encrypted
 
 MIN_KEY_BYTES = 32  # the smallest real key (Ed25519, PKCS#8) is 48 bytes; less is a placeholder
 
@@ -44,16 +27,18 @@ def private_key_in_repo(repo, ctx):
     key stays in git history after the file is deleted.
 
     ## Example
-    Would fail (`pces/prod/tls/server.key`, committed):
-    ```
+    Would fail (an unencrypted key, committed):
+    ```pem
+    # HEAD:tls/server.key
     -----BEGIN PRIVATE KEY-----
-    MIIEvQIBADANBgkqhkiG9w0BAQEFAASC...
+    ...
     -----END PRIVATE KEY-----
     ```
-    Would pass (encrypted, or not in git at all):
-    ```
+    Would pass (the key committed encrypted; a key that is not in git at all passes, too):
+    ```pem
+    # HEAD:tls/server.key
     -----BEGIN ENCRYPTED PRIVATE KEY-----
-    MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkq...
+    ...
     -----END ENCRYPTED PRIVATE KEY-----
     ```
 

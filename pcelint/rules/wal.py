@@ -72,14 +72,20 @@ def wal_disk_budget(pair, ctx):
     megabytes: the real size is 80 GiB = 85.9 GB.
 
     ## Example
-    Would fail (with `traffic_disk_gb: 500`):
+    Would fail (with `--traffic-disk-gb 500`: 400 GB + 80 GiB of WAL > 450 GB):
     ```yaml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
     traffic_datastore:
       max_disk_usage_gb: 400
       wal_keep_segments: 5120
     ```
-    Would pass:
+    Would pass (with `--traffic-disk-gb 500`):
     ```yaml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
     traffic_datastore:
       max_disk_usage_gb: 300
       wal_keep_segments: 5120
@@ -150,15 +156,23 @@ def wal_retention_window(pair, ctx):
     take hours. After a failover the roles swap, so both sides need the retention.
 
     ## Example
-    Would fail (with `wal: {rate_mb_per_hour: 4000, max_lag_hours: 24}`):
+    Would fail (with `--wal-rate-mb-per-hour 4000 --max-lag-hours 12`: 2048 segments last about
+    8.6 hours):
     ```yaml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    traffic_datastore:
+      wal_keep_segments: 2048
+    ```
+    Would pass (with `--wal-rate-mb-per-hour 4000 --max-lag-hours 12`: 5120 segments last about
+    21.5 hours):
+    ```yaml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
     traffic_datastore:
       wal_keep_segments: 5120
-    ```
-    Would pass:
-    ```yaml
-    traffic_datastore:
-      wal_keep_segments: 5723
     ```
 
     ## Fix
@@ -215,13 +229,19 @@ def wal_unset(pair, ctx):
     ## Example
     Would fail:
     ```yaml
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
     traffic_datastore:
-      max_disk_usage_gb: 400
+      max_disk_usage_gb: 300
     ```
     Would pass:
     ```yaml
+    # standby/core0.yml
+    pce_fqdn: pce-b.example.com
+    node_type: core
     traffic_datastore:
-      max_disk_usage_gb: 400
+      max_disk_usage_gb: 300
       wal_keep_segments: 5120
     ```
 

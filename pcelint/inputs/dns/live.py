@@ -20,9 +20,8 @@ import dns.rdatatype
 import dns.resolver
 
 from pcelint.core.findings import Notification
+from pcelint.core.keys import MAX_CNAME_CHAIN
 from pcelint.inputs.dns.answers import Record, Resolution
-
-MAX_CHAIN = 16
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,7 @@ class Live:
     async def resolve(self, name: str) -> Resolution:
         asked = current = _absolute(name)
         chain, seen = [], set()
-        for _ in range(MAX_CHAIN):
+        for _ in range(MAX_CNAME_CHAIN):
             if current in seen:
                 break
             seen.add(current)
@@ -165,7 +164,7 @@ class Live:
             end = current
             while True:
                 link = _find(reply, end, "CNAME")
-                if link is None or len(chain) >= MAX_CHAIN:
+                if link is None or len(chain) >= MAX_CNAME_CHAIN:
                     break
                 target = link[0].target.to_text().lower()
                 chain.append(Record(end, "CNAME", int(link.ttl), (target,), source,
@@ -193,7 +192,7 @@ class Live:
             return Resolution(asked, "nodata", chain, reason=(
                 f"{source} has no A or AAAA record for '{end}'"))
         return Resolution(asked, "unknown", chain, reason=(
-            f"the CNAME chain from '{asked}' is longer than {MAX_CHAIN} links or loops"))
+            f"the CNAME chain from '{asked}' is longer than {MAX_CNAME_CHAIN} links or loops"))
 
     def notifications(self):
         notes = []

@@ -9,13 +9,14 @@ import os
 from pathlib import Path
 
 from pcelint.core.findings import Notification
+from pcelint.core.keys import APF
 from pcelint.core.model import Pair
 from pcelint.core.names import fqdn_problem, norm
 from pcelint.inputs import trace
 from pcelint.inputs.dns.answers import DnsEvidence
 
 NO_DNS_DATA = "no DNS data: give --zone-file or --dns"
-NAME_KEYS = (("active", ("active_standby_replication", "active_pce_fqdn")),
+NAME_KEYS = (("active", APF),
              ("active", ("pce_fqdn",)), ("standby", ("pce_fqdn",)))
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pcelint.core.keys import MAX_CNAME_CHAIN
 from pcelint.inputs.dns.answers import Record, Resolution
 from pcelint.inputs.safeio import read_regular
 
@@ -17,7 +18,6 @@ _GENERATE = re.compile(r"^\$GENERATE[ \t]+(\d+)-(\d+)(?:/(\d+))?", re.I | re.M)
 _TTL = re.compile(r"^(?:\d+[smhdw])*\d+[smhdw]?$", re.I)
 _CLASSES = {"IN", "CH", "HS", "CS", "ANY"}
 _WANTED = ("CNAME", "A", "AAAA")
-MAX_CHAIN = 16
 
 
 class ZoneError(Exception):
@@ -207,7 +207,7 @@ def resolve_in_zones(name: str, zones: list) -> Resolution:
     """Follow `name` through the zone files: CNAME links, then the A and AAAA sets."""
     asked = absolute(name.rstrip(".") + ".", ".")
     current, chain = asked, []
-    for _ in range(MAX_CHAIN):
+    for _ in range(MAX_CNAME_CHAIN):
         holding = [z for z in zones if z.holds(current)]
         if not holding:
             if chain:
@@ -229,4 +229,4 @@ def resolve_in_zones(name: str, zones: list) -> Resolution:
         return Resolution(asked, "nxdomain", chain, reason=(
             f"'{current}' does not exist in zone file '{zone.display}'"))
     return Resolution(asked, "unknown", chain, reason=f"the CNAME chain from '{asked}' is longer "
-                      f"than {MAX_CHAIN} links or loops")
+                      f"than {MAX_CNAME_CHAIN} links or loops")

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from pcelint.core.keys import CA_KEY, CERT_KEY, KEY_KEY
 from pcelint.inputs import trace
 
 # kind -> (node-file key, PairOptions attribute, config key / flag, for messages)
 KINDS = {
-    "cert": ("web_service_certificate", "certificate", "'certificate' (--cert)"),
-    "key": ("web_service_private_key", "private_key", "'private_key' (--key)"),
-    "ca": ("trusted_ca_bundle", "ca_bundle", "'ca_bundle' (--ca-bundle)"),
+    "cert": (CERT_KEY, "certificate", "'certificate' (--cert)"),
+    "key": (KEY_KEY, "private_key", "'private_key' (--key)"),
+    "ca": (CA_KEY, "ca_bundle", "'ca_bundle' (--ca-bundle)"),
 }
 
 

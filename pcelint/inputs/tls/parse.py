@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from pcelint.inputs import trace
+from pcelint.inputs.pem import is_encrypted, key_blocks
 from pcelint.inputs.safeio import read_regular
 
 SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH.dotted_string
@@ -283,13 +284,14 @@ def load_key(data: bytes, cache: dict) -> KeyInfo:
 
 def _parse_key(data: bytes, sha: str) -> KeyInfo:
     if b"-----BEGIN" in data:
-        match = next((m for m in _PEM_BLOCK.finditer(data) if b"PRIVATE KEY" in m.group(1)), None)
-        if match is None:
+        blocks = key_blocks(data.decode("latin-1"))
+        if not blocks:
             return KeyInfo(sha, "unparseable", reason="it holds no PEM 'PRIVATE KEY' block")
-        line = _line_of(data, match.start())
-        if match.group(1) == b"ENCRYPTED PRIVATE KEY" or b"ENCRYPTED" in match.group(2)[:200]:
+        block = blocks[0]
+        line = block.line
+        if is_encrypted(block):
             return KeyInfo(sha, "encrypted", line)
-        loader, blob = serialization.load_pem_private_key, match.group(0)
+        loader, blob = serialization.load_pem_private_key, block.text.encode("latin-1")
     else:
         line, loader, blob = 1, serialization.load_der_private_key, data
     try:

@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
-from conftest import copy_fixture, run
-
-SNAPSHOTS = Path(__file__).parent / "snapshots"
+from helpers.cli import run_cli
+from helpers.paths import SNAPSHOTS, copy_fixture
 
 
 @pytest.fixture
@@ -23,7 +21,7 @@ def multi(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
 def test_snapshot(multi, fmt):
-    code, out, _ = run(["check", ".", "--format", fmt, "--color", "never", "--jobs", "1"], cwd=multi)
+    code, out, _ = run_cli(["check", ".", "--format", fmt, "--color", "never", "--jobs", "1"], cwd=multi)
     assert code == 1
     snapshot = SNAPSHOTS / f"pair-multi.{fmt}"
     if os.environ.get("PCELINT_UPDATE_SNAPSHOTS"):
@@ -33,14 +31,14 @@ def test_snapshot(multi, fmt):
 
 def test_no_report_format_shows_the_encryption_key(multi):
     for fmt in ("text", "json", "sarif", "github"):
-        out = run(["check", ".", "--format", fmt, "--include-suppressed"], cwd=multi)[1]
+        out = run_cli(["check", ".", "--format", fmt, "--include-suppressed"], cwd=multi)[1]
         assert "c2VjcmV0LWtleQ==" not in out and "b3RoZXIta2V5" not in out
 
 
 def test_github_commands_escape_data_and_properties(tmp_path):
     (tmp_path / "a,b").mkdir()
     (tmp_path / "a,b" / "runtime_env.yml").write_text("pce_fqdn: 'x:1'\nnode_type: core\n")
-    out = run(["check", ".", "--format", "github", "--select", "PCE103"], cwd=tmp_path)[1]
+    out = run_cli(["check", ".", "--format", "github", "--select", "PCE103"], cwd=tmp_path)[1]
     line = out.splitlines()[0]
     assert line.startswith("::error file=a%2Cb/runtime_env.yml,line=2,col=11,endLine=2,endColumn=16,"
                            "title=PCE103 invalid-fqdn::") or line.startswith(
@@ -48,11 +46,11 @@ def test_github_commands_escape_data_and_properties(tmp_path):
 
 
 def test_json_fingerprints_do_not_depend_on_line_numbers(multi):
-    before = json.loads(run(["check", ".", "--format", "json"], cwd=multi)[1])
+    before = json.loads(run_cli(["check", ".", "--format", "json"], cwd=multi)[1])
     for name in ("active/core1.yml", "standby/core0.yml", "standby/core1.yml", "standby/data1.yml"):
         path = multi / name
         path.write_text("# a comment that shifts every line\n\n" + path.read_text())
-    after = json.loads(run(["check", ".", "--format", "json"], cwd=multi)[1])
+    after = json.loads(run_cli(["check", ".", "--format", "json"], cwd=multi)[1])
     key = lambda r: sorted((f["code"], f["fingerprint"]) for f in r["findings"])
     assert key(before) == key(after)
     moved = [(f["line"], g["line"]) for f, g in zip(before["findings"], after["findings"])]

@@ -1,14 +1,13 @@
 """PCE501-PCE503: WAL retention sizing, at the exact boundaries."""
 from __future__ import annotations
 
-from pathlib import Path
+from helpers.paths import FIXTURES
 
 from pcelint.core.engine import lint_unit
 from pcelint.core.model import PairOptions, PairSpec
 from pcelint.rules import wal
 from pcelint.settings import Settings
 
-FIXTURES = Path(__file__).parent / "fixtures"
 WAL_LINE = (7, 22)  # traffic_datastore.wal_keep_segments value in the fixtures' core0.yml
 
 
@@ -98,10 +97,11 @@ def test_unset_is_a_note_and_budget_counts_zero():
 
 
 def test_cli_traffic_disk_per_side(tmp_path):
-    from conftest import copy_fixture, lint
-    from conftest import pins as report_pins
+    from helpers.cli import lint_cli
+    from helpers.cli import report_pins as report_pins
+    from helpers.paths import copy_fixture
     folder = copy_fixture("wal-boundary", tmp_path)
-    code, report = lint(["pair", "--active", "active", "--standby", "standby", "--select", "PCE5",
+    code, report = lint_cli(["pair", "--active", "active", "--standby", "standby", "--select", "PCE5",
                          "--traffic-disk-gb", "540,500"], cwd=folder)
     assert code == 1
     assert report_pins(report) == [("standby/core0.yml", *WAL_LINE, "PCE501")]

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import lint, pins
-from gitrepo import ACTIVE, STANDBY, edit, make_repo
+from helpers.cli import lint_cli, report_pins
+from helpers.gitrepo import ACTIVE, STANDBY, edit, make_repo
 
 MISMATCH = "  active_pce_fqdn: pce-dr.corp.example"  # standby line 8: PCE302 at column 20
 SELECT = ["--select", "PCE0,PCE3"]
@@ -18,12 +18,12 @@ def repo(tmp_path):
 
 def check(repo, *extra):
     """json keeps suppressed findings only with --include-suppressed: always pass it here."""
-    return lint(["check", ".", *SELECT, "--include-suppressed", *extra], cwd=repo)
+    return lint_cli(["check", ".", *SELECT, "--include-suppressed", *extra], cwd=repo)
 
 
 def test_unsuppressed(repo):
     code, report = check(repo)
-    assert code == 1 and pins(report) == [(STANDBY, 8, 20, "PCE302")]
+    assert code == 1 and report_pins(report) == [(STANDBY, 8, 20, "PCE302")]
 
 
 @pytest.mark.parametrize("comment", [
@@ -34,8 +34,8 @@ def test_unsuppressed(repo):
 def test_end_of_line_comment_by_code_name_or_prefix(repo, comment):
     edit(repo / STANDBY, MISMATCH, MISMATCH + comment)
     code, report = check(repo)
-    assert code == 0 and pins(report) == []
-    assert pins(report, unsuppressed=False) == [(STANDBY, 8, 20, "PCE302")]
+    assert code == 0 and report_pins(report) == []
+    assert report_pins(report, unsuppressed=False) == [(STANDBY, 8, 20, "PCE302")]
     finding = report["findings"][0]
     assert finding["suppressed"] and finding["suppression_reason"] == "migrating to the new name, CHG-1"
     assert report["summary"]["suppressed"] == 1
@@ -44,7 +44,7 @@ def test_end_of_line_comment_by_code_name_or_prefix(repo, comment):
 def test_comment_alone_on_the_line_above(repo):
     edit(repo / STANDBY, MISMATCH, "  # pcelint: disable=PCE302 -- migration\n" + MISMATCH)
     code, report = check(repo)
-    assert code == 0 and pins(report, unsuppressed=False) == [(STANDBY, 9, 20, "PCE302")]
+    assert code == 0 and report_pins(report, unsuppressed=False) == [(STANDBY, 9, 20, "PCE302")]
 
 
 def test_comment_two_lines_above_does_not_apply(repo):
@@ -52,21 +52,21 @@ def test_comment_two_lines_above_does_not_apply(repo):
          "# pcelint: disable=PCE302 -- migration\nactive_standby_replication:")
     code, report = check(repo)
     assert code == 1
-    assert pins(report) == [(STANDBY, 7, 1, "PCE005"), (STANDBY, 9, 20, "PCE302")]
+    assert report_pins(report) == [(STANDBY, 7, 1, "PCE005"), (STANDBY, 9, 20, "PCE302")]
 
 
 def test_disable_file_anywhere(repo):
     text = (repo / STANDBY).read_text()
     (repo / STANDBY).write_text(text + "# pcelint: disable-file=PCE302 -- migration\n")
     code, report = check(repo)
-    assert code == 0 and pins(report) == []
+    assert code == 0 and report_pins(report) == []
 
 
 def test_missing_reason_still_suppresses_and_raises_pce004(repo):
     edit(repo / STANDBY, MISMATCH, MISMATCH + "  # pcelint: disable=PCE302")
     code, report = check(repo)
-    assert pins(report) == [(STANDBY, 8, 41, "PCE004")]
-    assert pins(report, unsuppressed=False) == [(STANDBY, 8, 20, "PCE302"), (STANDBY, 8, 41, "PCE004")]
+    assert report_pins(report) == [(STANDBY, 8, 41, "PCE004")]
+    assert report_pins(report, unsuppressed=False) == [(STANDBY, 8, 20, "PCE302"), (STANDBY, 8, 41, "PCE004")]
     assert code == 1  # PCE004 is a warning and the default gate is warning
     finding = next(f for f in report["findings"] if f["code"] == "PCE004")
     assert (finding["end_line"], finding["end_column"]) == (8, 66)
@@ -76,7 +76,7 @@ def test_unused_suppression_is_pce005(repo):
     edit(repo / ACTIVE, "pce_fqdn: pce-east.corp.example",
          "pce_fqdn: pce-east.corp.example  # pcelint: disable=PCE303,no-such-rule -- old")
     code, report = check(repo)
-    assert pins(report) == [(ACTIVE, 3, 34, "PCE005"), (STANDBY, 8, 20, "PCE302")]
+    assert report_pins(report) == [(ACTIVE, 3, 34, "PCE005"), (STANDBY, 8, 20, "PCE302")]
     message = next(f["message"] for f in report["findings"] if f["code"] == "PCE005")
     assert "'PCE303, no-such-rule'" in message
 
@@ -84,7 +84,7 @@ def test_unused_suppression_is_pce005(repo):
 def test_partly_used_suppression_reports_the_unused_token(repo):
     edit(repo / STANDBY, MISMATCH, MISMATCH + "  # pcelint: disable=PCE302,PCE304 -- migration")
     _, report = check(repo)
-    assert pins(report) == [(STANDBY, 8, 41, "PCE005")]
+    assert report_pins(report) == [(STANDBY, 8, 41, "PCE005")]
     assert "'PCE304'" in report["findings"][0]["message"]
 
 
@@ -92,28 +92,28 @@ def test_suppression_of_a_rule_that_did_not_run_is_not_unused(repo):
     edit(repo / ACTIVE, "pce_fqdn: pce-east.corp.example",
          "pce_fqdn: pce-east.corp.example  # pcelint: disable=PCE402,PCE307 -- cert renewal")
     # PCE402 not selected; PCE307 selected but skipped (no --base)
-    _, report = lint(["check", ".", "--select", "PCE0,PCE3"], cwd=repo)
-    assert pins(report) == [(STANDBY, 8, 20, "PCE302")]
+    _, report = lint_cli(["check", ".", "--select", "PCE0,PCE3"], cwd=repo)
+    assert report_pins(report) == [(STANDBY, 8, 20, "PCE302")]
 
 
 def test_per_file_ignores(repo):
     (repo / ".pcelint.yml").write_text('per_file_ignores: {"pces/*/standby/*.yml": [PCE302]}\n')
     code, report = check(repo)
-    assert code == 0 and pins(report, unsuppressed=False) == []
+    assert code == 0 and report_pins(report, unsuppressed=False) == []
     # a suppression of a per-file-ignored rule is not unused either
     edit(repo / STANDBY, MISMATCH, MISMATCH + "  # pcelint: disable=PCE302 -- migration")
-    assert pins(check(repo)[1]) == []
+    assert report_pins(check(repo)[1]) == []
 
 
 def test_include_suppressed_keeps_them_in_sarif(repo):
     import json
 
-    from conftest import run
+    from helpers.cli import run_cli
 
     edit(repo / STANDBY, MISMATCH, MISMATCH + "  # pcelint: disable=PCE302 -- migration")
-    out = json.loads(run(["check", ".", *SELECT, "--format", "sarif"], cwd=repo)[1])
+    out = json.loads(run_cli(["check", ".", *SELECT, "--format", "sarif"], cwd=repo)[1])
     assert out["runs"][0]["results"] == []
-    out = json.loads(run(["check", ".", *SELECT, "--format", "sarif", "--include-suppressed"],
+    out = json.loads(run_cli(["check", ".", *SELECT, "--format", "sarif", "--include-suppressed"],
                          cwd=repo)[1])
     (result,) = out["runs"][0]["results"]
     assert result["ruleId"] == "PCE302"

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from certgen import NOW
-
+from helpers.certgen import NOW
 from pcelint.core.engine import enabled_rules, lint_unit
 from pcelint.core.model import PairOptions, PairSpec
 from pcelint.rules import BUILTIN
@@ -50,12 +49,12 @@ def write_pair(root: Path, files: dict, *, active="pce-a.example.com", standby="
     return PairSpec(PAIR, paths["active"], paths["standby"], folder, options or PairOptions())
 
 
-def lint(root: Path, spec: PairSpec, *, now=NOW, select=("PCE4",), cache=None, **settings):
+def lint_engine(root: Path, spec: PairSpec, *, now=NOW, select=("PCE4",), cache=None, **settings):
     config = Settings(root=root.resolve(), now=now, select=list(select), **settings)
     return lint_unit(spec, enabled_rules(BUILTIN, config), config, cache)
 
 
-def pins(result) -> list[tuple]:
+def engine_pins(result) -> list[tuple]:
     """(file, line, column, code) of every finding, sorted."""
     return sorted((f.location.path, f.location.span.line, f.location.span.column, f.code)
                   for f in result.findings)

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import unavailable
+from helpers.tools import unavailable
 
 NATIVE = {"linux": "sarif-multitool-linux", "darwin": "sarif-multitool-darwin",
           "win32": "sarif-multitool-win32"}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import lint, pins
+from helpers.cli import lint_cli, report_pins
 
 BASE = "pce_fqdn: pce.example.com\nnode_type: core\n"
 
@@ -10,8 +10,8 @@ BASE = "pce_fqdn: pce.example.com\nnode_type: core\n"
 def findings(tmp_path, text, select, extra=()):
     path = tmp_path / "runtime_env.yml"
     path.write_bytes(text if isinstance(text, bytes) else text.encode())
-    _, report = lint(["check", path, "--select", select, *extra], cwd=tmp_path)
-    return [(line, col, code) for _, line, col, code in pins(report)], report
+    _, report = lint_cli(["check", path, "--select", select, *extra], cwd=tmp_path)
+    return [(line, col, code) for _, line, col, code in report_pins(report)], report
 
 
 CASES = [

@@ -17,10 +17,11 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import certgen as cg
 import pytest
-from conftest import FIXTURES, run
-from pairkit import write_pair
+from helpers import certgen as cg
+from helpers.cli import run_cli as run
+from helpers.pairkit import write_pair
+from helpers.paths import FIXTURES, SNAPSHOTS
 
 import pcelint.core.pipeline as pipeline
 from pcelint.core import cache as cache_mod
@@ -88,7 +89,7 @@ def test_snapshots_are_the_same_warm(fmt, tmp_path, linted):
     args = ["check", ".", "--format", fmt, "--color", "never", "--jobs", "1"]
     cold, warm = cold_and_warm(repo, args, linted)
     assert linted == []
-    assert warm[1] == (Path(__file__).parent / "snapshots" / f"pair-multi.{fmt}").read_text()
+    assert warm[1] == (SNAPSHOTS / f"pair-multi.{fmt}").read_text()
 
 
 # --- one pair with every kind of input ------------------------------------------------------
@@ -332,7 +333,7 @@ def test_live_dns_is_never_cached(tree):
 
 
 def test_concurrent_runs_share_the_cache_safely(tree):
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     cmd = [sys.executable, "-m", "pcelint", *args_for(), "--jobs", "2"]
     cold = subprocess.run([*cmd, "--no-cache"], cwd=tree, env=env, capture_output=True, timeout=120)
     procs = [subprocess.Popen(cmd, cwd=tree, env=env, stdout=subprocess.PIPE,

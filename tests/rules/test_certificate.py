@@ -5,16 +5,27 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
-import certgen as cg
 import pytest
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from pairkit import CERT, KEY, PAIR, PCE_FQDN, VIP, at, both, lint, pins, write_pair
+from helpers import certgen as cg
+from helpers.pairkit import (
+    CERT,
+    KEY,
+    PAIR,
+    PCE_FQDN,
+    VIP,
+    at,
+    both,
+    engine_pins,
+    lint_engine,
+    write_pair,
+)
+from helpers.paths import ROOT
 
 from pcelint.core.findings import Location
 from pcelint.core.model import PairOptions, Placed
 from pcelint.inputs.tls import parse as certs
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 ALL = ["pce-a.example.com", "pce-b.example.com", "pce.example.com"]
 
 
@@ -31,21 +42,21 @@ def findings(result, code):
 
 
 def test_clean_pair_passes_every_certificate_rule(tmp_path):
-    result = lint(tmp_path, write_pair(tmp_path, good_files()))
-    assert pins(result) == []
+    result = lint_engine(tmp_path, write_pair(tmp_path, good_files()))
+    assert engine_pins(result) == []
     assert result.skipped == []
     assert result.notifications == []
 
 
 def test_wildcard_that_covers_all_three_names_passes(tmp_path):
-    result = lint(tmp_path, write_pair(tmp_path, good_files(["*.example.com"])))
-    assert pins(result) == []
+    result = lint_engine(tmp_path, write_pair(tmp_path, good_files(["*.example.com"])))
+    assert engine_pins(result) == []
 
 
 def test_missing_standby_name_points_at_the_standby_pce_fqdn(tmp_path):
     spec = write_pair(tmp_path, good_files(["pce-a.example.com", "pce.example.com"]))
-    result = lint(tmp_path, spec)
-    assert pins(result) == [at("standby", "core0", PCE_FQDN, "PCE402")]
+    result = lint_engine(tmp_path, spec)
+    assert engine_pins(result) == [at("standby", "core0", PCE_FQDN, "PCE402")]
     finding = result.findings[0]
     assert "'pce-b.example.com', the standby PCE's 'pce_fqdn'" in finding.message
     assert "Add 'DNS:pce-b.example.com'" in finding.message
@@ -54,8 +65,8 @@ def test_missing_standby_name_points_at_the_standby_pce_fqdn(tmp_path):
 
 
 def test_each_missing_name_is_its_own_finding(tmp_path):
-    result = lint(tmp_path, write_pair(tmp_path, good_files(["other.example.net"])))
-    assert pins(result) == sorted([at("active", "core0", PCE_FQDN, "PCE402"),
+    result = lint_engine(tmp_path, write_pair(tmp_path, good_files(["other.example.net"])))
+    assert engine_pins(result) == sorted([at("active", "core0", PCE_FQDN, "PCE402"),
                                    at("active", "core0", VIP, "PCE402"),
                                    at("standby", "core0", PCE_FQDN, "PCE402")])
     assert len({f.fingerprint for f in result.findings}) == 3
@@ -63,37 +74,37 @@ def test_each_missing_name_is_its_own_finding(tmp_path):
 
 def test_name_only_in_the_cn_is_said(tmp_path):
     spec = write_pair(tmp_path, good_files(["pce-a.example.com", "pce-b.example.com"]))
-    result = lint(tmp_path, spec)
-    assert pins(result) == [at("active", "core0", VIP, "PCE402")]
+    result = lint_engine(tmp_path, spec)
+    assert engine_pins(result) == [at("active", "core0", VIP, "PCE402")]
     assert "only in the subject CN" in result.findings[0].message
 
 
 def test_wildcard_covers_one_label_only(tmp_path):
     spec = write_pair(tmp_path, good_files(["*.example.com"]), active="pce-a.dc1.example.com",
                       standby="pce-b.dc2.example.com")
-    result = lint(tmp_path, spec)
-    assert pins(result) == sorted([at("active", "core0", PCE_FQDN, "PCE402"),
+    result = lint_engine(tmp_path, spec)
+    assert engine_pins(result) == sorted([at("active", "core0", PCE_FQDN, "PCE402"),
                                    at("standby", "core0", PCE_FQDN, "PCE402")])
 
 
 def test_wildcard_does_not_cover_the_bare_parent(tmp_path):
     spec = write_pair(tmp_path, good_files(["*.example.com", "pce-a.example.com",
                                             "pce-b.example.com"]), vip="example.com")
-    assert pins(lint(tmp_path, spec)) == [at("active", "core0", VIP, "PCE402")]
+    assert engine_pins(lint_engine(tmp_path, spec)) == [at("active", "core0", VIP, "PCE402")]
 
 
 def test_case_and_trailing_dot_differences_pass(tmp_path):
     spec = write_pair(tmp_path, good_files(["PCE-A.example.COM", "pce-b.example.com",
                                             "pce.example.com"]),
                       active="pce-a.EXAMPLE.com.", standby="Pce-B.Example.Com", vip="pce.example.com.")
-    assert pins(lint(tmp_path, spec)) == []
+    assert engine_pins(lint_engine(tmp_path, spec)) == []
 
 
 def test_extra_name_without_config_line_is_anchored_on_the_certificate_line(tmp_path):
     options = PairOptions(extra_names=[Placed("lb.example.com")])
     spec = write_pair(tmp_path, good_files(), options=options)
-    result = lint(tmp_path, spec)
-    assert pins(result) == [at("active", "core0", CERT, "PCE402")]
+    result = lint_engine(tmp_path, spec)
+    assert engine_pins(result) == [at("active", "core0", CERT, "PCE402")]
     assert "an extra name from the configuration" in result.findings[0].message
 
 
@@ -102,7 +113,7 @@ def test_extra_name_from_config_is_anchored_on_the_config_line(tmp_path):
     where = Location(".pcelint.yml", Span(6, 20, 6, 34), ("pairs", 0, "extra_names", 0))
     spec = write_pair(tmp_path, good_files(), options=PairOptions(
         extra_names=[Placed("lb.example.com", where)]))
-    assert pins(lint(tmp_path, spec)) == [(".pcelint.yml", 6, 20, "PCE402")]
+    assert engine_pins(lint_engine(tmp_path, spec)) == [(".pcelint.yml", 6, 20, "PCE402")]
 
 
 @pytest.mark.parametrize("not_before, not_after, level, words", [
@@ -112,25 +123,25 @@ def test_extra_name_from_config_is_anchored_on_the_config_line(tmp_path):
 ])
 def test_validity_is_judged_at_now(tmp_path, not_before, not_after, level, words):
     spec = write_pair(tmp_path, good_files(not_before=not_before, not_after=not_after))
-    result = lint(tmp_path, spec)
-    assert pins(result) == both(CERT, "PCE404")
+    result = lint_engine(tmp_path, spec)
+    assert engine_pins(result) == both(CERT, "PCE404")
     assert {f.level for f in result.findings} == {level}
     assert all(words in f.message for f in result.findings)
 
 
 def test_validity_options_warn_days_and_soon_level(tmp_path):
     spec = write_pair(tmp_path, good_files(not_after=cg.NOW + timedelta(days=40)))
-    assert pins(lint(tmp_path, spec)) == []
-    result = lint(tmp_path, spec, rule_options={"PCE404": {"warn_days": 45, "soon_level": "note"}})
-    assert pins(result) == both(CERT, "PCE404")
+    assert engine_pins(lint_engine(tmp_path, spec)) == []
+    result = lint_engine(tmp_path, spec, rule_options={"PCE404": {"warn_days": 45, "soon_level": "note"}})
+    assert engine_pins(result) == both(CERT, "PCE404")
     assert {f.level for f in result.findings} == {"note"}
 
 
 def test_key_that_does_not_match(tmp_path):
     files = good_files()
     files["server.key"] = cg.key_pem(cg.rsa_key(1))
-    result = lint(tmp_path, write_pair(tmp_path, files))
-    assert pins(result) == both(KEY, "PCE405")
+    result = lint_engine(tmp_path, write_pair(tmp_path, files))
+    assert engine_pins(result) == both(KEY, "PCE405")
     assert "does not belong to the certificate" in result.findings[0].message
     assert (result.findings[0].related[0].path, result.findings[0].related[0].span.line) == \
         (f"{PAIR}/tls/server.key", 1)
@@ -139,29 +150,29 @@ def test_key_that_does_not_match(tmp_path):
 def test_encrypted_key_outside_a_work_tree_is_a_finding(tmp_path):
     files = good_files()
     files["server.key"] = cg.key_pem(cg.rsa_key(0), b"s3cret-pass")
-    result = lint(tmp_path, write_pair(tmp_path, files))
-    assert pins(result) == both(KEY, "PCE405")
+    result = lint_engine(tmp_path, write_pair(tmp_path, files))
+    assert engine_pins(result) == both(KEY, "PCE405")
     assert "encrypted" in result.findings[0].message
 
 
 def test_encrypted_key_inside_a_work_tree_skips_the_match(tmp_path):
     files = good_files()
     files["server.key"] = cg.key_pem(cg.rsa_key(0), b"s3cret-pass")
-    result = lint(tmp_path, write_pair(tmp_path, files), repo_root=tmp_path)
-    assert pins(result) == []
+    result = lint_engine(tmp_path, write_pair(tmp_path, files), repo_root=tmp_path)
+    assert engine_pins(result) == []
     assert [(s.code, "encrypted" in s.reason) for s in result.skipped] == [("PCE405", True)]
 
 
 def test_unparseable_key_and_missing_key(tmp_path):
     files = good_files()
     files["server.key"] = b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
-    result = lint(tmp_path, write_pair(tmp_path, files))
-    assert pins(result) == both(KEY, "PCE405")
+    result = lint_engine(tmp_path, write_pair(tmp_path, files))
+    assert engine_pins(result) == both(KEY, "PCE405")
     assert "cannot be parsed" in result.findings[0].message
     del files["server.key"]
     other = tmp_path / "other"
-    result = lint(other, write_pair(other, files))
-    assert pins(result) == []
+    result = lint_engine(other, write_pair(other, files))
+    assert engine_pins(result) == []
     assert [s.code for s in result.skipped] == ["PCE405", "PCE405"]  # one per PCE
     assert "was not found; looked in 'pces/prod/active/server.key'" in result.skipped[0].reason
     assert "was not found; looked in 'pces/prod/standby/server.key'" in result.skipped[1].reason
@@ -169,14 +180,14 @@ def test_unparseable_key_and_missing_key(tmp_path):
 
 def test_server_auth_only(tmp_path):
     spec = write_pair(tmp_path, good_files(eku=[ExtendedKeyUsageOID.SERVER_AUTH]))
-    result = lint(tmp_path, spec)
-    assert pins(result) == both(CERT, "PCE406")
+    result = lint_engine(tmp_path, spec)
+    assert engine_pins(result) == both(CERT, "PCE406")
     assert "without 'clientAuth'" in result.findings[0].message
 
 
 def test_ca_true_leaf(tmp_path):
-    result = lint(tmp_path, write_pair(tmp_path, good_files(ca=True)))
-    assert pins(result) == both(CERT, "PCE406")
+    result = lint_engine(tmp_path, write_pair(tmp_path, good_files(ca=True)))
+    assert engine_pins(result) == both(CERT, "PCE406")
     assert "CA:TRUE" in result.findings[0].message
 
 
@@ -185,8 +196,8 @@ def test_out_of_order_bundle(tmp_path):
     leaf = cg.issue("pce", ALL, issuer=(inter, inter_key))
     files = good_files()
     files["server.crt"] = cg.pem(leaf, root, inter)
-    result = lint(tmp_path, write_pair(tmp_path, files))
-    assert pins(result) == both(CERT, "PCE407")
+    result = lint_engine(tmp_path, write_pair(tmp_path, files))
+    assert engine_pins(result) == both(CERT, "PCE407")
     finding = result.findings[0]
     assert "out of order: certificate 1" in finding.message
     assert finding.related[0].span.line == 1
@@ -195,8 +206,8 @@ def test_out_of_order_bundle(tmp_path):
 def test_chain_that_does_not_build_to_the_ca_bundle(tmp_path):
     files = good_files()
     files["ca.pem"] = cg.pem(cg.ca_cert("Another Root", cg.rsa_key(12)))
-    result = lint(tmp_path, write_pair(tmp_path, files))
-    assert pins(result) == both(CERT, "PCE407")
+    result = lint_engine(tmp_path, write_pair(tmp_path, files))
+    assert engine_pins(result) == both(CERT, "PCE407")
     assert "does not build a chain to the CA bundle 'pces/prod/tls/ca.pem'" in result.findings[0].message
     assert ("no certificate in the CA bundle is named 'CN=Test Root CA', the issuer of "
             "'CN=Test Intermediate CA'") in result.findings[0].message
@@ -205,8 +216,8 @@ def test_chain_that_does_not_build_to_the_ca_bundle(tmp_path):
 def test_missing_ca_bundle_only_skips_the_chain_check(tmp_path):
     files = good_files()
     del files["ca.pem"]
-    result = lint(tmp_path, write_pair(tmp_path, files))
-    assert pins(result) == []
+    result = lint_engine(tmp_path, write_pair(tmp_path, files))
+    assert engine_pins(result) == []
     assert [s.code for s in result.skipped] == ["PCE407", "PCE407"]  # one per PCE
     assert "the CA bundle of 'pces/prod/active/core0.yml' was not found" in result.skipped[0].reason
 
@@ -214,8 +225,8 @@ def test_missing_ca_bundle_only_skips_the_chain_check(tmp_path):
 def test_rsa_1024(tmp_path):
     leaf = cg.issue("pce", ALL, key=cg.rsa_key(0, 1024))
     files = {"server.crt": cg.pem(leaf), "server.key": cg.key_pem(cg.rsa_key(0, 1024))}
-    result = lint(tmp_path, write_pair(tmp_path, files), select=["PCE408"])
-    assert pins(result) == both(CERT, "PCE408")
+    result = lint_engine(tmp_path, write_pair(tmp_path, files), select=["PCE408"])
+    assert engine_pins(result) == both(CERT, "PCE408")
     assert "1024-bit RSA key" in result.findings[0].message
 
 
@@ -224,8 +235,8 @@ def test_ec_key_and_sha1_signature(tmp_path):
     sha1 = cg.sha1_signed(cg.issue("pce", ALL), cg.rsa_key(0))
     spec = write_pair(tmp_path, {"ec.crt": cg.pem(ec_leaf), "sha1.crt": cg.pem(sha1)},
                       node=lambda role, name: {"cert": "ec.crt" if role == "active" else "sha1.crt"})
-    result = lint(tmp_path, spec, select=["PCE408"])
-    assert pins(result) == both(CERT, "PCE408")
+    result = lint_engine(tmp_path, spec, select=["PCE408"])
+    assert engine_pins(result) == both(CERT, "PCE408")
     messages = sorted(f.message for f in result.findings)
     assert "has a EC (secp256r1) key" in messages[1] or "EC (secp256r1)" in messages[1]
     assert "signed with SHA1" in messages[0]
@@ -233,8 +244,8 @@ def test_ec_key_and_sha1_signature(tmp_path):
 
 def test_san_values_that_match_nothing(tmp_path):
     spec = write_pair(tmp_path, good_files(ALL + ["*.com", "f*o.example.com", "pce.example.com."]))
-    result = lint(tmp_path, spec)
-    assert pins(result) == sorted(both(CERT, "PCE409") * 3)
+    result = lint_engine(tmp_path, spec)
+    assert engine_pins(result) == sorted(both(CERT, "PCE409") * 3)
     assert sorted({f.message.split("'")[3] for f in result.findings}) == \
         ["*.com", "f*o.example.com", "pce.example.com."]
 
@@ -258,8 +269,8 @@ def test_broken_certificate_files_are_pce401_never_a_traceback(tmp_path, data, w
         data = cg.key_pem(cg.rsa_key(0))
     files = good_files()
     files["server.crt"] = data
-    result = lint(tmp_path, write_pair(tmp_path, files), select=["PCE4"])
-    assert pins(result) == both(CERT, "PCE401")
+    result = lint_engine(tmp_path, write_pair(tmp_path, files), select=["PCE4"])
+    assert engine_pins(result) == both(CERT, "PCE401")
     assert words in result.findings[0].message
     assert not result.crashed and result.notifications == []
     assert {s.code for s in result.skipped} == {"PCE402", "PCE404", "PCE405", "PCE406", "PCE407",
@@ -271,14 +282,14 @@ def test_der_certificate_is_accepted(tmp_path):
     files = good_files()
     root, _, inter, inter_key = cg.pki()
     files["server.crt"] = cg.der(cg.issue("pce", ALL, issuer=(root, cg.rsa_key(10))))
-    assert pins(lint(tmp_path, write_pair(tmp_path, files))) == []
+    assert engine_pins(lint_engine(tmp_path, write_pair(tmp_path, files))) == []
 
 
 def test_certificate_not_found_lists_every_place_looked(tmp_path):
     files = good_files()
     del files["server.crt"]
-    result = lint(tmp_path, write_pair(tmp_path, files))
-    assert pins(result) == both(CERT, "PCE401")
+    result = lint_engine(tmp_path, write_pair(tmp_path, files))
+    assert engine_pins(result) == both(CERT, "PCE401")
     message = result.findings[0].message
     for place in ("pces/prod/active/server.crt", "pces/prod/server.crt",
                   "pces/prod/certs/server.crt", "pces/prod/tls/server.crt",
@@ -290,17 +301,17 @@ def test_file_next_to_the_node_file_comes_before_the_pair_folder(tmp_path):
     spec = write_pair(tmp_path, good_files())
     expired = cg.issue("pce", ALL, not_after=datetime(2024, 2, 1, tzinfo=cg.UTC))
     (tmp_path / PAIR / "standby" / "server.crt").write_bytes(cg.pem(expired))
-    result = lint(tmp_path, spec)
-    assert at("standby", "core0", CERT, "PCE404") in pins(result)
-    assert at("active", "core0", CERT, "PCE404") not in pins(result)
+    result = lint_engine(tmp_path, spec)
+    assert at("standby", "core0", CERT, "PCE404") in engine_pins(result)
+    assert at("active", "core0", CERT, "PCE404") not in engine_pins(result)
 
 
 def test_config_certificate_overrides_the_node_file(tmp_path):
     spec = write_pair(tmp_path, good_files())
     missing = tmp_path / "elsewhere.crt"
     spec.options = PairOptions(certificate=str(missing))
-    result = lint(tmp_path, spec)
-    assert pins(result) == both(CERT, "PCE401")
+    result = lint_engine(tmp_path, spec)
+    assert engine_pins(result) == both(CERT, "PCE401")
     assert "given by 'certificate' (--cert) does not exist" in result.findings[0].message
 
 
@@ -309,8 +320,8 @@ def test_two_nodes_of_one_pce_with_different_certificates(tmp_path):
     files["core1.crt"] = cg.pem(cg.issue("pce", ALL, serial=77))
     spec = write_pair(tmp_path, files, node=lambda role, name: {"cert": "core1.crt"}
                       if (role, name) == ("active", "core1") else {})
-    result = lint(tmp_path, spec, select=["PCE403"])
-    assert pins(result) == [at("active", "core1", CERT, "PCE403")]
+    result = lint_engine(tmp_path, spec, select=["PCE403"])
+    assert engine_pins(result) == [at("active", "core1", CERT, "PCE403")]
     assert result.findings[0].related[0].path == f"{PAIR}/active/core0.yml"
 
 
@@ -319,8 +330,8 @@ def test_two_nodes_of_one_pce_with_different_keys(tmp_path):
     files["other.key"] = cg.key_pem(cg.rsa_key(1))
     spec = write_pair(tmp_path, files, node=lambda role, name: {"key": "other.key"}
                       if (role, name) == ("standby", "data1") else {})
-    result = lint(tmp_path, spec, select=["PCE403", "PCE405"])
-    assert pins(result) == [at("standby", "data1", KEY, "PCE403"),
+    result = lint_engine(tmp_path, spec, select=["PCE403", "PCE405"])
+    assert engine_pins(result) == [at("standby", "data1", KEY, "PCE403"),
                             at("standby", "data1", KEY, "PCE405")]
 
 
@@ -331,8 +342,8 @@ def test_each_file_is_parsed_once_per_content(tmp_path, monkeypatch):
     cache = {}
     files = good_files()
     first, second = tmp_path / "one", tmp_path / "two"
-    lint(first, write_pair(first, files), cache=cache)
-    lint(second, write_pair(second, files), cache=cache)
+    lint_engine(first, write_pair(first, files), cache=cache)
+    lint_engine(second, write_pair(second, files), cache=cache)
     assert len(calls) == 2  # server.crt and ca.pem, each once for 16 node files in two pairs
     assert len(cache["certs.files"]) == 6  # three files per pair folder, each read once
 
@@ -340,7 +351,7 @@ def test_each_file_is_parsed_once_per_content(tmp_path, monkeypatch):
 def test_private_key_material_never_appears(tmp_path):
     files = good_files()
     key = files["server.key"] = cg.key_pem(cg.rsa_key(1))
-    result = lint(tmp_path, write_pair(tmp_path, files))
+    result = lint_engine(tmp_path, write_pair(tmp_path, files))
     body = key.decode().splitlines()[1][:20]
     assert body not in repr(result.findings) + repr(result.skipped)
 
@@ -384,7 +395,7 @@ def test_mutated_certificates_never_raise(tmp_path):
     data = bytearray(good)
     data[len(data) // 3] ^= 0xFF
     files = {"server.crt": bytes(data)}
-    result = lint(tmp_path, write_pair(tmp_path, files))
+    result = lint_engine(tmp_path, write_pair(tmp_path, files))
     assert not result.crashed and result.notifications == []
 
 
@@ -393,8 +404,8 @@ def test_node_files_that_name_no_certificate_skip_the_rules(tmp_path):
     for path in spec.active + spec.standby:
         path.write_text("\n".join(l for l in path.read_text().splitlines()
                                   if not l.startswith("web_service_certificate")) + "\n")
-    result = lint(tmp_path, spec, select=["PCE401", "PCE402"])
-    assert pins(result) == []
+    result = lint_engine(tmp_path, spec, select=["PCE401", "PCE402"])
+    assert engine_pins(result) == []
     assert {s.code for s in result.skipped} == {"PCE401", "PCE402"}
     assert all("no web_service_certificate" in s.reason for s in result.skipped)
 
@@ -403,8 +414,8 @@ def test_supercluster_fqdn_must_be_covered(tmp_path):
     spec = write_pair(tmp_path, good_files())
     first = spec.active[0]
     first.write_text(first.read_text() + "supercluster_fqdn: sc.example.org\n")
-    result = lint(tmp_path, spec)
-    assert pins(result) == [at("active", "core0", (8, 20), "PCE402")]
+    result = lint_engine(tmp_path, spec)
+    assert engine_pins(result) == [at("active", "core0", (8, 20), "PCE402")]
     assert "the active PCE's 'supercluster_fqdn'" in result.findings[0].message
 
 
@@ -491,8 +502,8 @@ def test_active_and_standby_with_different_certificates_are_each_checked(tmp_pat
     files["standby.crt"] = cg.pem(cg.issue("pce", ["pce-a.example.com", "pce-b.example.com"]))
     spec = write_pair(tmp_path, files, node=lambda role, name: {"cert": "standby.crt"}
                       if role == "standby" else {})
-    result = lint(tmp_path, spec, select=["PCE402"])
-    assert pins(result) == [at("active", "core0", VIP, "PCE402")]
+    result = lint_engine(tmp_path, spec, select=["PCE402"])
+    assert engine_pins(result) == [at("active", "core0", VIP, "PCE402")]
     assert "'pces/prod/tls/standby.crt' used by the standby PCE" in result.findings[0].message
 
 
@@ -500,6 +511,6 @@ def test_unreadable_certificate_file_is_pce401(tmp_path):
     spec = write_pair(tmp_path, good_files())
     path = tmp_path / PAIR / "tls" / "server.crt"
     path.write_bytes(b"x" * (2 * 1024 * 1024))
-    result = lint(tmp_path, spec, select=["PCE401"])
-    assert pins(result) == both(CERT, "PCE401")
+    result = lint_engine(tmp_path, spec, select=["PCE401"])
+    assert engine_pins(result) == both(CERT, "PCE401")
     assert "larger than 1048576 bytes" in result.findings[0].message

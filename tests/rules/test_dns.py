@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers.paths import FIXTURES, ROOT
 
 from pcelint.core.engine import lint_unit
 from pcelint.core.model import PairOptions, PairSpec
@@ -21,8 +22,7 @@ from pcelint.inputs.dns.zonefile import (
 from pcelint.rules import dns as dns_rules
 from pcelint.settings import Settings
 
-FIXTURES = Path(__file__).parent / "fixtures"
-REPO = Path(__file__).resolve().parent.parent
+REPO = ROOT
 ACTIVE_FQDN = (4, 20)  # active_standby_replication.active_pce_fqdn value in the fixtures
 PCE_FQDN = (1, 11)
 
@@ -160,7 +160,7 @@ def test_zone_origin_from_file_name():
 def test_dnspython_is_not_imported_without_dns_data():
     code = textwrap.dedent(f"""
         import sys
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(ROOT / 'tests')!r}]
         from test_dns import run
         run("dns-ttl-cname", zone_files=[])
         print(any(m == "dns" or m.startswith("dns.") for m in sys.modules))
@@ -177,7 +177,7 @@ def test_dead_name_server_costs_a_timeout_not_a_hang():
         port = dead.getsockname()[1]
         code = textwrap.dedent(f"""
             import json, sys, time
-            sys.path.insert(0, {str(Path(__file__).parent)!r})
+            sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(ROOT / 'tests')!r}]
             from pcelint.settings import Settings
             from test_dns import FIXTURES, run
             start = time.monotonic()
@@ -221,10 +221,11 @@ def _pair_args(zone: str):
 
 
 def test_cli_zone_file_reports_the_cname_ttl_with_its_line(tmp_path):
-    from conftest import copy_fixture, lint
-    from conftest import pins as report_pins
+    from helpers.cli import lint_cli
+    from helpers.cli import report_pins as report_pins
+    from helpers.paths import copy_fixture
     folder = copy_fixture("dns-ttl-cname", tmp_path)
-    code, report = lint(_pair_args("corp.example.zone"), cwd=folder)
+    code, report = lint_cli(_pair_args("corp.example.zone"), cwd=folder)
     assert code == 1
     assert report_pins(report) == [("active/core0.yml", 4, 20, "PCE601")]
     finding = report["findings"][0]
@@ -235,12 +236,13 @@ def test_cli_zone_file_reports_the_cname_ttl_with_its_line(tmp_path):
 
 
 def test_cli_nameserver_reports_the_same(tmp_path, nsd):
-    from conftest import copy_fixture, lint
-    from conftest import pins as report_pins
+    from helpers.cli import lint_cli
+    from helpers.cli import report_pins as report_pins
+    from helpers.paths import copy_fixture
     folder = copy_fixture("dns-ttl-cname", tmp_path)
     server = nsd({"corp.example": folder / "corp.example.zone"})
-    _, static = lint(_pair_args("corp.example.zone"), cwd=folder)
-    code, report = lint(["pair", "--active", "active", "--standby", "standby", "--select", "PCE6",
+    _, static = lint_cli(_pair_args("corp.example.zone"), cwd=folder)
+    code, report = lint_cli(["pair", "--active", "active", "--standby", "standby", "--select", "PCE6",
                          "--nameserver", server.address], cwd=folder)
     assert code == 1
     assert report_pins(report) == report_pins(static) == [("active/core0.yml", 4, 20, "PCE601")]
@@ -250,7 +252,7 @@ def test_cli_nameserver_reports_the_same(tmp_path, nsd):
 
 def test_cli_dead_nameserver_is_a_notification_and_exit_0(tmp_path):
     """The subprocess timeout only detects a hang; the query is bounded by --dns-timeout."""
-    from conftest import copy_fixture
+    from helpers.paths import copy_fixture
     folder = copy_fixture("dns-ok", tmp_path)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as dead:
         dead.bind(("127.0.0.1", 0))
@@ -285,7 +287,7 @@ def test_a_runs_queries_go_out_together_so_a_dead_server_costs_one_timeout_not_o
     once. One timeout per pair would take at least 6 x 2 s; the bound below is a third of that."""
     import time
 
-    from nodegen import write_pair
+    from helpers.nodegen import write_pair
     for n in range(6):
         write_pair(tmp_path / f"p{n}", names=(f"a{n}.example.com", f"b{n}.example.com"))
     (tmp_path / ".git").mkdir()

@@ -6,9 +6,10 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import copy_fixture, run
-from gitrepo import edit, make_repo
-from sarif_multitool import need_multitool, validate
+from helpers.cli import run_cli
+from helpers.gitrepo import edit, make_repo
+from helpers.paths import copy_fixture
+from helpers.sarif_multitool import need_multitool, validate
 
 from pcelint.core.registry import all_rules
 from pcelint.post.linehash import line_hashes
@@ -17,7 +18,7 @@ SPACED = "pces/prod east"
 
 
 def sarif(repo, *args):
-    code, out, err = run(["check", ".", "--format", "sarif", "--jobs", "1", *args], cwd=repo)
+    code, out, err = run_cli(["check", ".", "--format", "sarif", "--jobs", "1", *args], cwd=repo)
     assert out, err
     return code, json.loads(out)
 
@@ -144,7 +145,7 @@ def multitool():
 
 
 def _validated(multitool, repo, tmp_path, *args):
-    code, out, err = run(["check", ".", "--format", "sarif", "--jobs", "1", *args], cwd=repo)
+    code, out, err = run_cli(["check", ".", "--format", "sarif", "--jobs", "1", *args], cwd=repo)
     path = tmp_path / f"pcelint-{code}.sarif"
     path.write_text(out)
     return code, validate(multitool, path, tmp_path)

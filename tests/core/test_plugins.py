@@ -10,13 +10,11 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from conftest import PAIR_MULTI_PINS as MULTI
-from conftest import copy_fixture
+from helpers.paths import PAIR_MULTI_PINS as MULTI
+from helpers.paths import ROOT, copy_fixture
 
-ROOT = Path(__file__).resolve().parents[1]
 SECRET_IN_EXCEPTION = "c3VwZXItc2VjcmV0LWtleQ=="
 
 PLUGIN = f'''
@@ -151,7 +149,7 @@ def test_crash_still_writes_the_report_file(multi, plugin_path):
 
 
 def test_crash_sarif_passes_the_multitool(multi, plugin_path, tmp_path):
-    from sarif_multitool import need_multitool, validate
+    from helpers.sarif_multitool import need_multitool, validate
 
     tool = need_multitool()
     code, out, _ = cli(["check", ".", "--format", "sarif", "--include-suppressed"], multi, plugin_path)

@@ -7,8 +7,8 @@ max_disk_usage_gb 10:22, partition_fraction 11:23, wal_keep_segments 12:22, http
 from __future__ import annotations
 
 import pytest
-from conftest import lint, pins
-from nodegen import sub, write_pair
+from helpers.cli import lint_cli, report_pins
+from helpers.nodegen import sub, write_pair
 
 A, S = "pair/active/", "pair/standby/"
 NO_APF = sub("active_standby_replication:\n  active_pce_fqdn: pce.example.com\n", "")
@@ -17,8 +17,8 @@ NO_APF = sub("active_standby_replication:\n  active_pce_fqdn: pce.example.com\n"
 def run_pair(tmp_path, select, **kw):
     write_pair(tmp_path, **kw)
     (tmp_path / ".git").mkdir()  # report paths relative to this root
-    code, report = lint(["check", tmp_path, "--select", select], cwd=tmp_path)
-    return pins(report), report
+    code, report = lint_cli(["check", tmp_path, "--select", select], cwd=tmp_path)
+    return report_pins(report), report
 
 
 CASES = [

@@ -1,0 +1,50 @@
+"""The one private-key PEM scanner (PCE405's key reader and PCE701 share it)."""
+from __future__ import annotations
+
+import base64
+import struct
+
+from pcelint.inputs.pem import is_encrypted, key_blocks
+
+BODY = base64.b64encode(bytes(range(48))).decode()
+
+
+def block(label, body=BODY, headers=()):
+    return "\n".join([f"-----BEGIN {label}-----", *headers, body, f"-----END {label}-----"])
+
+
+def test_blocks_carry_line_columns_label_and_decoded_body():
+    text = "x: 1\n  " + block("RSA PRIVATE KEY") + "\n"
+    (found,) = key_blocks(text)
+    assert (found.line, found.start, found.end, found.label) == (2, 2, 33, "RSA PRIVATE KEY")
+    assert found.body == bytes(range(48)) and found.complete
+
+
+def test_a_block_without_end_is_incomplete_and_the_next_one_still_counts():
+    text = "-----BEGIN PRIVATE KEY-----\n" + BODY + "\n" + block("EC PRIVATE KEY")
+    first, second = key_blocks(text)
+    assert (first.complete, first.body, first.line) == (False, b"", 1)
+    assert (second.complete, second.label, second.line) == (True, "EC PRIVATE KEY", 3)
+
+
+def test_bad_base64_gives_an_empty_body():
+    (found,) = key_blocks(block("PRIVATE KEY", body="not base64 !"))
+    assert found.complete and found.body == b""
+
+
+def test_encrypted_forms():
+    pkcs8 = key_blocks(block("ENCRYPTED PRIVATE KEY"))[0]
+    legacy = key_blocks(block("RSA PRIVATE KEY", headers=("Proc-Type: 4,ENCRYPTED",
+                                                          "DEK-Info: AES-128-CBC,00")))[0]
+    def openssh(cipher):
+        raw = b"openssh-key-v1\0" + struct.pack(">I", len(cipher)) + cipher + bytes(40)
+        return key_blocks(block("OPENSSH PRIVATE KEY", base64.b64encode(raw).decode()))[0]
+    assert is_encrypted(pkcs8) and is_encrypted(legacy) and is_encrypted(openssh(b"aes256-ctr"))
+    assert not is_encrypted(openssh(b"none"))
+    assert not is_encrypted(key_blocks(block("PRIVATE KEY"))[0])
+
+
+def test_scanning_is_linear_in_the_number_of_begin_lines():
+    # 40,000 BEGIN lines without END made the old forward scan quadratic (minutes); one pass now
+    found = key_blocks("-----BEGIN PRIVATE KEY-----\n" * 40_000)
+    assert len(found) == 40_000 and not any(b.complete for b in found)
