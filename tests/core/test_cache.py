@@ -393,3 +393,16 @@ def test_the_gitignore_is_restored(tree):
     (tree / ".pcelint_cache" / ".gitignore").unlink()
     same_as_cold(tree, args_for())
     assert (tree / ".pcelint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_live_tls_and_git_history_are_never_cached(tree):
+    from pcelint.core.cache import open_cache
+    from pcelint.core.registry import all_rules
+    from pcelint.settings import Settings
+    rules = tuple(all_rules())
+    on = Settings(root=tree, cache_dir=tree / ".pcelint_cache")
+    assert open_cache(on, rules) is not None
+    assert open_cache(Settings(root=tree, cache_dir=tree / "c", live=True), rules) is None
+    assert open_cache(Settings(root=tree, cache_dir=tree / "c", base="HEAD"), rules) is None
+    assert open_cache(Settings(root=tree, cache_dir=tree / "c", dns=True), rules) is None
+    assert open_cache(Settings(root=tree, cache_dir=None), rules) is None
