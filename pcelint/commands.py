@@ -85,14 +85,16 @@ def _cache_dir(args, root: Path) -> Path | None:
 
 
 def _connect(args) -> tuple:
+    rules = []
+    if not getattr(args, "connect", None):
+        return ()
+    if not getattr(args, "live", False):
+        raise UsageError("--connect only applies to a live audit: add --live.")
     from pcelint.inputs.tls.live import (
         parse_connect,  # ssl and asyncio: only for --connect
     )
 
-    rules = []
-    if getattr(args, "connect", None) and not getattr(args, "live", False):
-        raise UsageError("--connect only applies to a live audit: add --live.")
-    for text in getattr(args, "connect", None) or ():
+    for text in args.connect:
         try:
             rules.append(parse_connect(text))
         except ValueError as exc:
