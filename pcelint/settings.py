@@ -45,7 +45,8 @@ class Settings:
         if found is None and text.startswith("/") and ".." not in text:
             root = str(self.root).rstrip("/") + "/"
             if text.startswith(root):  # already absolute under the root: no realpath needed
-                found = _REL[key] = os.path.normpath(text)[len(root):]
+                return os.path.normpath(text)[len(root):]  # (and not memoized: cheap, and a
+                # fleet's thousands of certificate candidates would stay in memory)
         if found is None:
             resolved = Path(path).resolve()
             try:
