@@ -203,10 +203,27 @@ def test_now_is_honoured_across_every_validity_boundary(tree, linted):
 
 
 def test_the_clock_is_honoured(tree, linted):
-    """Without --now the verdicts are judged at the current time; a cached result holds only in
-    its interval, so it is the same as a cold run's today (and the test certificate expired)."""
+    """Without --now verdicts are judged at the current time. A certificate valid around now (the
+    only test whose dates follow the clock) gives a result that holds for a day: stored and
+    reused. An expired one quotes the moment: never reused."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    ca_key = cg.rsa_key(1)
+    ca = cg.issue("Test Root", key=ca_key, ca=True, not_before=now - timedelta(days=400),
+                  not_after=now + timedelta(days=4000), eku=None)
+    leaf = cg.issue("pce.example.com", dns=["pce.example.com", "pce-a.example.com",
+                                            "pce-b.example.com"], issuer=(ca, ca_key),
+                    not_before=now - timedelta(days=10), not_after=now + timedelta(days=100))
+    (tree / "pces/prod/tls/server.crt").write_bytes(cg.pem(leaf))
+    (tree / "pces/prod/tls/ca.pem").write_bytes(cg.pem(ca))
     same_as_cold(tree, args_for(now=None))
-    same_as_cold(tree, args_for(now=None))
+    linted.clear()
+    assert "PCE404" not in same_as_cold(tree, args_for(now=None))[1]
+    assert len(linted) == 1  # the --no-cache run only: the clock run was a hit
+    CHANGES["certificate"](tree)  # expired at the clock's moment: "checked at" quotes it
+    run(args_for(now=None), cwd=tree)
+    linted.clear()
+    run(args_for(now=None), cwd=tree)
+    assert len(linted) == 1
 
 
 def test_interval_arithmetic():
