@@ -65,7 +65,7 @@ private_key_cache_dir: /var/lib/illumio-pce/keys
 
 pce_fqdn: {fqdn}
 service_discovery_fqdn: {sd}
-service_discovery_encryption_key: c2VjcmV0LWtleS0xMjM0NTY3OA==
+service_discovery_encryption_key: c2VjcmV0LWtleS0xMjM0NQ==
 node_type: {node_type}
 cluster_type: {cluster_type}
 datacenter: {dc}

@@ -14,6 +14,7 @@ import atheris
 with atheris.instrument_imports():
     import dns.zone
 
+    import pcelint.inputs.dns.zonereader  # noqa: F401 - imported lazily by load_zone: instrument it too
     from pcelint.inputs.dns.answers import Resolution
     from pcelint.inputs.dns.zonefile import Zone, ZoneError, load_zone, resolve_in_zones
 

@@ -1,3 +1,9 @@
 """pcelint: static checks for Illumio PCE active/standby pairs."""
 
-__version__ = "0.1.0"
+
+def __getattr__(name):
+    # `pcelint.__version__` is looked up on first use: the metadata read is not free at start-up.
+    if name == "__version__":
+        from pcelint.about import version
+        return version()
+    raise AttributeError(f"module 'pcelint' has no attribute '{name}'")

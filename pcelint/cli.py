@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 
-from pcelint import __version__
+from pcelint.about import SCHEMAS, VersionAction, schema_text
 from pcelint.commands import lint
 from pcelint.diff import run as run_diff
 from pcelint.errors import BaselineError, ConfigError, UsageError
@@ -25,34 +26,52 @@ def _pair_options(parser):
                        help="a name the certificate must also cover (repeatable)")
     group.add_argument("--traffic-disk-gb", metavar="N|ACTIVE,STANDBY",
                        help="traffic datastore disk size in GB (decimal)")
-    group.add_argument("--wal-rate-mb-per-hour", metavar="N", type=_positive)
-    group.add_argument("--max-lag-hours", metavar="N", type=_positive)
+    group.add_argument("--wal-rate-mb-per-hour", metavar="N", type=_positive,
+                       help="WAL generated per hour, in MB (decimal), for PCE502")
+    group.add_argument("--max-lag-hours", metavar="N", type=_positive,
+                       help="longest replication outage to survive, in hours, for PCE502")
     group.add_argument("--zone-file", metavar="FILE", action="append", default=[],
                        help="a zone file with the pair's DNS records (repeatable)")
-    group.add_argument("--max-ttl", metavar="SECONDS", type=int)
+    group.add_argument("--max-ttl", metavar="SECONDS", type=_ttl,
+                       help="largest acceptable TTL on the VIP's DNS records (default 1800)")
     group.add_argument("--name", metavar="NAME", help="the pair's name in reports")
 
 
-def _common(parser):
+def _common(parser, baseline=False):
     parser.add_argument("--config", metavar="FILE", help="config file (default: .pcelint.yml "
-                        "in the current folder or a parent, up to the git root)")
-    parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument("--output", metavar="FILE", help="write the report there (atomically)")
-    parser.add_argument("--select", metavar="RULES", help="comma list of codes, names or prefixes")
-    parser.add_argument("--ignore", metavar="RULES", help="comma list of codes, names or prefixes")
-    parser.add_argument("--fail-on", choices=("error", "warning", "note", "never"))
+                        "in the folder of the PATHs or a parent, up to the git root)")
+    if baseline:
+        parser.add_argument("--output", metavar="FILE", help="where to write the baseline (required)")
+    else:
+        parser.add_argument("--format", choices=FORMATS, default="text",
+                            help="report format (default: text)")
+        parser.add_argument("--output", metavar="FILE",
+                            help="write the report there (atomically); '-' means stdout")
+    parser.add_argument("--select", metavar="RULES", action="append", default=[],
+                        help="comma list of codes, names or prefixes (repeatable)")
+    parser.add_argument("--ignore", metavar="RULES", action="append", default=[],
+                        help="comma list of codes, names or prefixes (repeatable)")
+    if not baseline:
+        parser.add_argument("--fail-on", choices=("error", "warning", "note", "never"),
+                            help="lowest level that makes the exit code 1 (default: warning)")
     parser.add_argument("--base", metavar="REV", help="git revision for PCE307")
     parser.add_argument("--now", metavar="ISO-8601", help="time to judge certificates at")
     parser.add_argument("--dns", action="store_true", help="allow live DNS queries")
     parser.add_argument("--nameserver", metavar="HOST[:PORT]", action="append", default=[],
                         help="name server to ask (repeatable; implies --dns)")
-    parser.add_argument("--dns-timeout", metavar="SECONDS", type=_positive, default=2.0)
-    parser.add_argument("--jobs", metavar="N", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    parser.add_argument("--baseline", metavar="FILE",
-                        help="report only findings whose fingerprint is not in FILE")
-    parser.add_argument("--include-suppressed", action="store_true",
-                        help="keep suppressed findings in json and sarif")
+    parser.add_argument("--dns-timeout", metavar="SECONDS", type=_positive, default=2.0,
+                        help="bound on every DNS query (default: 2)")
+    parser.add_argument("--jobs", metavar="N", type=_jobs, default=os.cpu_count() or 1,
+                        help="pairs linted in parallel (default: number of CPUs, here %(default)s)")
+    if not baseline:
+        parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                            help="colour the text report (default: auto)")
+        parser.add_argument("--baseline", metavar="FILE",
+                            help="report only findings whose fingerprint is not in FILE")
+        parser.add_argument("--include-suppressed", action="store_true",
+                            help="keep suppressed findings in json and sarif")
+        parser.add_argument("--show-skips", action="store_true",
+                            help="list every skipped rule per pair in the text report")
     parser.add_argument("--no-cache", action="store_true",
                         help="bypass the persistent result cache")
     parser.add_argument("--cache-dir", metavar="DIR",
@@ -70,41 +89,78 @@ def _live_options(parser):
                        help="bounds each TLS connection (default 5)")
 
 
-def _positive(text):
+def _number(text):
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a finite number")
+    return value
+
+
+def _positive(text):
+    value = _number(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"'{text}' must be greater than 0")
     return value
 
 
+def _ttl(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must not be negative")
+    return value
+
+
+def _jobs(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pcelint", description="Lint Illumio PCE active/standby "
+    parser = argparse.ArgumentParser(prog="pcelint", allow_abbrev=False, description="Lint Illumio PCE active/standby "
                                      "pairs: runtime_env.yml, certificates, WAL sizing and DNS.")
-    parser.add_argument("--version", action="version", version=f"pcelint {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    check = sub.add_parser("check", help="lint every pair (and lone node file) found for PATHs")
+    check = sub.add_parser("check", allow_abbrev=False, help="lint every pair (and lone node file) found for PATHs")
     check.add_argument("paths", nargs="*", metavar="PATH")
     _common(check)
-    pair = sub.add_parser("pair", help="one-off audit of two PCEs")
-    pair.add_argument("--active", nargs="+", required=True, metavar="PATH")
-    pair.add_argument("--standby", nargs="+", required=True, metavar="PATH")
+    pair = sub.add_parser("pair", allow_abbrev=False, help="one-off audit of two PCEs")
+    pair.add_argument("--active", nargs="+", required=True, metavar="PATH",
+                      help="the active PCE: node files, or a folder of them (*.yml directly "
+                      "inside, or one subfolder per node holding runtime_env.yml)")
+    pair.add_argument("--standby", nargs="+", required=True, metavar="PATH",
+                      help="the standby PCE, as --active")
     _common(pair)
     _live_options(pair)
-    baseline = sub.add_parser("baseline", help="record today's findings (by fingerprint)")
+    baseline = sub.add_parser("baseline", allow_abbrev=False, help="record today's findings (by fingerprint)")
     baseline.add_argument("paths", nargs="*", metavar="PATH")
-    _common(baseline)
-    diff = sub.add_parser("diff", help="the two PCEs' settings side by side")
+    _common(baseline, baseline=True)
+    baseline.add_argument("--format", help=argparse.SUPPRESS)  # refused with a reason in main()
+    baseline.set_defaults(fail_on=None, color="never", baseline=None, include_suppressed=False,
+                          show_skips=False)
+    diff = sub.add_parser("diff", allow_abbrev=False, help="the two PCEs' settings side by side")
     diff.add_argument("--active", nargs="+", required=True, metavar="PATH")
     diff.add_argument("--standby", nargs="+", required=True, metavar="PATH")
     diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     diff.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    rules = sub.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    explain = sub.add_parser("explain", help="a rule's full documentation")
+    rules = sub.add_parser("rules", allow_abbrev=False, help="list every rule")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                       help="output format (default: text)")
+    explain = sub.add_parser("explain", allow_abbrev=False, help="a rule's full documentation")
     explain.add_argument("rule", metavar="RULE")
+    schema = sub.add_parser("schema", allow_abbrev=False, help="print a shipped JSON Schema (for editors and other "
+                            "validators)")
+    schema.add_argument("name", choices=tuple(SCHEMAS), metavar="runtime_env|config")
     return parser
 
 
@@ -123,8 +179,17 @@ def main(argv=None) -> int:
             return 0
         if args.command == "diff":
             return run_diff(args)
-        if args.command == "baseline" and not args.output:
-            raise UsageError("baseline needs --output FILE (where to write the baseline).")
+        if args.command == "schema":
+            sys.stdout.write(schema_text(args.name))
+            return 0
+        if args.command == "baseline":
+            if args.format is not None:
+                raise UsageError(f"baseline writes a pcelint JSON baseline; --format '{args.format}' "
+                                 "does not apply (use 'pcelint check --format ...' for a report).")
+            if not args.output:
+                raise UsageError("baseline needs --output FILE (where to write the baseline).")
+            if args.output == "-":
+                raise UsageError("baseline needs --output FILE; '-' (stdout) is not a file.")
         return lint(args)
     except (UsageError, ConfigError, BaselineError) as exc:
         print(f"pcelint: error: {exc}", file=sys.stderr)

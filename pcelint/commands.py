@@ -8,17 +8,20 @@ from pathlib import Path
 
 from pcelint.config import Config, find_config, git_root, load_config
 from pcelint.core.engine import enabled_rules, matches
-from pcelint.core.findings import Location
+from pcelint.core.findings import Location, RunResult
 from pcelint.core.model import PairOptions, Placed
 from pcelint.core.pipeline import execute
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
 from pcelint.errors import BaselineError, UsageError
+from pcelint.inputs.gitchanges import base_problem, removed_paths
 from pcelint.limits import Limits
 from pcelint.post.baseline import read
 from pcelint.post.baseline import render as render_baseline
+from pcelint.progress import Progress
 from pcelint.reporters import render, summary_line
 from pcelint.settings import Settings
+from pcelint.typed import check_typed, split_disk
 
 
 def _split(text):
@@ -31,6 +34,12 @@ def _check_tokens(tokens, where):
         if not any(matches(r, token) for r in all_rules()):
             raise UsageError(f"{where}: '{token}' names no rule (use a code such as 'PCE302', a "
                              "name such as 'cluster-drift', or a prefix such as 'PCE4').")
+
+
+def _check_config_token(config: Config, key_path: tuple, token, where: str) -> None:
+    if not any(matches(r, str(token)) for r in all_rules()):
+        raise config.error(key_path, f"an entry of '{where}' names no rule (use a code such as "
+                           "'PCE302', a name such as 'cluster-drift', or a prefix such as 'PCE4').")
 
 
 def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> Settings:
@@ -50,14 +59,20 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
                 known = ", ".join(["level", *found.options]) or "level"
                 raise config.error(("rules", token, key), f"{found.code} has no option '{key}' "
                                    f"(it takes: {known}).")
-    select = _split(args.select) or list(data.get("select") or [])
-    ignore = _split(args.ignore) + list(data.get("ignore") or [])
-    _check_tokens(select, "--select" if args.select else "select")
-    _check_tokens(ignore, "--ignore/ignore")
+    flag_select = _split(",".join(args.select))
+    flag_ignore = _split(",".join(args.ignore))
+    _check_tokens(flag_select, "--select")
+    _check_tokens(flag_ignore, "--ignore")
+    for n, token in enumerate(data.get("select") or []):
+        _check_config_token(config, ("select", n), token, "select")
+    for n, token in enumerate(data.get("ignore") or []):
+        _check_config_token(config, ("ignore", n), token, "ignore")
     for pattern, tokens in (data.get("per_file_ignores") or {}).items():
-        _check_tokens(tokens, f"per_file_ignores '{pattern}'")
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1.")
+        for n, token in enumerate(tokens):
+            _check_config_token(config, ("per_file_ignores", pattern, n), token,
+                                "per_file_ignores")
+    select = flag_select or list(data.get("select") or [])
+    ignore = flag_ignore + list(data.get("ignore") or [])
     return Settings(
         root=root, repo_root=repo_root, select=select, ignore=ignore,
         fail_on=args.fail_on or data.get("fail_on") or "warning",
@@ -112,15 +127,7 @@ def _baseline(args):
         raise UsageError(str(exc)) from None
 
 
-def _disk(text):
-    parts = _split(text)
-    try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        values = []
-    if len(values) not in (1, 2) or any(v <= 0 for v in values):
-        raise UsageError(f"--traffic-disk-gb '{text}' must be N or ACTIVE,STANDBY (GB, > 0).")
-    return {"active": values[0], "standby": values[-1]}
+_disk = split_disk
 
 
 class OptionBuilder:
@@ -177,21 +184,40 @@ class OptionBuilder:
         return self.config.location(self.config_rel, *key_path) if self.config_rel else None
 
 
-def lint(args) -> int:
+def _start_folder(targets: list[Path], given: bool) -> Path:
+    """The nearest common folder of the PATHs (the current folder when none is given): the config
+    is looked up from there, so the same PATHs get the same config wherever pcelint is started."""
+    if not given:
+        return Path.cwd().resolve()
+    folders = []
+    for t in targets:
+        if not t.exists():
+            raise UsageError(f"'{t}' does not exist.")
+        r = t.resolve()
+        folders.append(str(r if r.is_dir() else r.parent))
+    return Path(os.path.commonpath(folders))
 
+
+def lint(args) -> int:
+    check_typed(args)
     cwd = Path.cwd()
     if args.command == "pair":
         targets = [Path(p) for p in args.active + args.standby]
     else:
         targets = [Path(p) for p in (args.paths or ["."])]
-    start = targets[0].resolve()
-    repo_root = git_root(start if start.is_dir() else start.parent)
+    hook_without_files = (args.command == "check" and not args.paths and args.base is not None
+                          and os.environ.get("PRE_COMMIT") == "1")
+    start = _start_folder(targets, args.command == "pair" or bool(args.paths))
+    repo_root = git_root(start)
     root = repo_root or cwd.resolve()
-    config_path = Path(args.config).resolve() if args.config else find_config(cwd.resolve())
-    if args.config and not config_path.is_file():
-        raise UsageError(f"the config file '{args.config}' does not exist.")
+    config_path = Path(args.config).resolve() if args.config else find_config(start)
     config = load_config(config_path)
     settings = build_settings(args, config, root, repo_root)
+    if args.base is not None and repo_root is not None:
+        problem = base_problem(repo_root, args.base)
+        if problem:
+            raise UsageError(f"--base '{args.base}': {problem}; give a branch, tag or commit "
+                             "(e.g. 'HEAD', 'origin/main').")
     rules = enabled_rules(all_rules(), settings)
     options = OptionBuilder(args, config, settings)
     if args.command == "pair":
@@ -199,17 +225,28 @@ def lint(args) -> int:
                                  settings, options(None, None))]
     else:
         discovery = Discovery(settings, config, options)
-        for target in targets:
-            discovery.add_path(target)
+        if not hook_without_files:
+            for target in targets:
+                discovery.add_path(target)
+        if args.base is not None and repo_root is not None and \
+                (hook_without_files or all(not t.is_dir() for t in targets)):
+            for removed in removed_paths(repo_root, args.base):  # pre-commit passes no name
+                discovery.add_removed(removed)
         units = discovery.units()
         if not units:
             print("pcelint: no node file among the given files; nothing to lint.", file=sys.stderr)
-            return 0
-    result = execute(units, rules, settings)
+            if args.output is None and args.format == "text":
+                return 0  # the line above is the whole text report
+            return emit(RunResult(rules=rules), args, settings, summary=False)
+    progress = Progress.for_run(len(units))
+    try:
+        result = execute(units, rules, settings, progress=progress)
+    finally:
+        progress.close()
     return emit(result, args, settings)
 
 
-def emit(result, args, settings) -> int:
+def emit(result, args, settings, summary: bool = True) -> int:
 
     if args.command == "baseline":
 
@@ -218,29 +255,43 @@ def emit(result, args, settings) -> int:
         print(f"pcelint: wrote the baseline '{args.output}'.", file=sys.stderr)
         return 2 if result.crashed else 0
 
+    to_file = args.output not in (None, "-")
     color = args.color == "always" or (args.color == "auto" and not os.environ.get("NO_COLOR")
-                                       and args.output is None and sys.stdout.isatty())
-    report = render(args.format, result, settings, color=color)
-    if args.output:
+                                       and not to_file and sys.stdout.isatty())
+    report = render(args.format, result, settings, color=color, show_skips=args.show_skips)
+    if to_file:
         write_atomically(Path(args.output), report)
     else:
         sys.stdout.write(report)
         sys.stdout.flush()
-    if args.output or args.format != "text":
+    if summary and (to_file or args.format != "text"):
         print(summary_line(result), file=sys.stderr)
     return result.exit_code
 
 
+def _new_file_mode() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomically(path: Path, text: str) -> None:
+    """Temp file + rename; the file gets mode 0666 less the umask, or keeps an existing one's."""
+    import stat
     import tempfile
 
     folder = path.resolve().parent
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = _new_file_mode()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise UsageError(f"cannot write the report to '{path}': {exc.strerror}.") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), mode)
             handle.write(text)
         os.replace(tmp, path)
     except BaseException as exc:  # also an interrupt: never leave the temporary file behind

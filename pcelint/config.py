@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pcelint.config_values import check_values
 from pcelint.core.findings import Location
 from pcelint.core.keys import CONFIG_NAMES
 from pcelint.core.loader import load_yaml
@@ -62,11 +63,22 @@ def load_config(path: Path | None) -> Config:
     loaded = load_yaml(raw)
     config = Config(path, loaded.data or {}, loaded.spans)
     for problem in loaded.problems:
+        if problem.message.startswith("The top level of the file"):
+            if loaded.data is None and loaded.text is not None and not _has_content(loaded.text):
+                return config  # empty, or only comments: every setting at its default
+            raise ConfigError(f"{path}:{problem.span.line}: the config file's top level must be a "
+                              "mapping of settings (such as 'select:' or 'pairs:').")
         raise ConfigError(f"{path}:{problem.span.line}: {problem.message}")
     if not raw.strip():
         return config
     _validate(config)
+    check_values(config)
     return config
+
+
+def _has_content(text: str) -> bool:
+    return any(line.strip() and not line.lstrip().startswith("#") and line.strip() not in ("---", "...")
+               for line in text.splitlines())
 
 
 def _validate(config: Config) -> None:
@@ -90,10 +102,47 @@ def _validate(config: Config) -> None:
 
 
 def _plain(error) -> str:
-    if error.validator == "required":
+    """The schema error in words that never quote the config's value (CLI.md)."""
+    v, want = error.validator, error.validator_value
+    if v == "required":
         return error.message.replace("is a required property", "is required")
-    if error.validator == "enum":
-        return f"must be one of {', '.join(repr(e) for e in error.validator_value)}"
-    if error.validator == "type":
-        return f"must be of type '{error.validator_value}'"
-    return error.message
+    if v == "enum":
+        return f"must be one of {', '.join(repr(e) for e in want)}"
+    if v == "type":
+        return f"must be of type '{want}'"
+    if v in ("anyOf", "oneOf"):
+        return "must be " + " or ".join(_describe(sub) for sub in want)
+    if v == "minimum":
+        return f"must be at least {want}"
+    if v == "exclusiveMinimum":
+        return f"must be greater than {want}"
+    if v == "maximum":
+        return f"must be at most {want}"
+    if v == "exclusiveMaximum":
+        return f"must be less than {want}"
+    if v == "minLength":
+        return "must not be empty"
+    if v == "minItems":
+        return f"must list at least {want} item{'' if want == 1 else 's'}"
+    return f"is not valid here (schema keyword '{v}')"
+
+
+def _describe(schema: dict) -> str:
+    """A subschema in words: 'a number greater than 0', 'a mapping with keys ...'."""
+    kind = schema.get("type")
+    if kind == "number" or kind == "integer":
+        text = "a number" if kind == "number" else "a whole number"
+        if "exclusiveMinimum" in schema:
+            text += f" greater than {schema['exclusiveMinimum']}"
+        elif "minimum" in schema:
+            text += f" of at least {schema['minimum']}"
+        return text
+    if kind == "object":
+        keys = schema.get("required") or sorted(schema.get("properties", {}))
+        return "a mapping with the keys " + " and ".join(f"'{k}'" for k in keys) if keys \
+            else "a mapping"
+    if kind == "array":
+        return "a list"
+    if kind == "string":
+        return "a string"
+    return "a valid value"

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcelint import __version__
+from pcelint.about import version
 from pcelint.config import git_root
 from pcelint.core.engine import load_node_file
 from pcelint.core.mask import is_secret_key
@@ -307,7 +307,7 @@ def render_json(diff: Diff) -> str:
             item["nodes"] = {role: {rel: _json_value(row, v) for rel, v in n.items()}
                              for role, n in row.nodes.items()}
         rows.append(item)
-    report = {"version": 1, "tool": {"name": "pcelint", "version": __version__},
+    report = {"version": 1, "tool": {"name": "pcelint", "version": version()},
               "active": diff.active_files, "standby": diff.standby_files, "rows": rows,
               "summary": {"rows": len(rows), "failed": len(diff.failed),
                           "exit_code": diff.exit_code}}

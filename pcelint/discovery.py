@@ -56,13 +56,51 @@ def _yaml_files_in(folder: Path) -> list[Path]:
     return [p for p in entries if is_yaml(p) and _regular(p)]
 
 
+def _node_subfolder_files(folder: Path) -> list[Path]:
+    """The per-node-subfolder layout: `active/core0/runtime_env.yml`, ... (one per subfolder)."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    found = []
+    for sub in entries:
+        if sub.name.startswith(".") or not sub.is_dir():
+            continue
+        for name in NODE_NAMES:
+            if _regular(sub / name):
+                found.append(sub / name)
+                break
+    return found
+
+
+def side_files(folder: Path) -> list[Path]:
+    """A side's node files: YAML files directly inside it, and `SUBFOLDER/runtime_env.yml` files
+    (one subfolder per node, because every node's file has the same name), in path order."""
+    return sorted(_yaml_files_in(folder) + _node_subfolder_files(folder))
+
+
+ACCEPTED_LAYOUTS = ("node files directly inside it ('active/core0.yml', ...) or one subfolder "
+                    "per node holding its runtime_env.yml ('active/core0/runtime_env.yml', ...)")
+
+
 def pair_folder(folder: Path):
     """(active files, standby files) when `folder` is a pair folder D, else None."""
     active, standby = folder / "active", folder / "standby"
     if not (active.is_dir() and standby.is_dir()):
         return None
-    a, s = _yaml_files_in(active), _yaml_files_in(standby)
+    a, s = side_files(active), side_files(standby)
     return (a, s) if a and s else None
+
+
+def pair_folder_of(path: Path) -> Path | None:
+    """The folder D that a node file of either layout would belong to (D/active/x.yml or
+    D/active/NODE/runtime_env.yml), without looking at the disk."""
+    parent = path.parent
+    if parent.name in ("active", "standby"):
+        return parent.parent
+    if path.name in NODE_NAMES and parent.parent.name in ("active", "standby"):
+        return parent.parent.parent
+    return None
 
 
 def walk(folder: Path, repo_root: Path | None, max_files: int) -> list[Path]:
@@ -166,7 +204,7 @@ class Discovery:
                 members.update(spec.active + spec.standby)
         else:
             members = set()
-            folders = sorted({f.parent.parent for f in files if f.parent.name in ("active", "standby")})
+            folders = sorted({d for d in map(pair_folder_of, files) if d is not None})
             for d in folders:
                 spec = self._convention_pair(d)
                 if spec:
@@ -203,6 +241,23 @@ class Discovery:
                     break
         if looks_like_node_file(path, self.settings.limits.max_bytes):
             self.lone.setdefault(path, LoneSpec(path))
+
+    def add_removed(self, path: Path) -> None:
+        """A file the staged change deleted or renamed away (no longer on disk): lint the pair it
+        belonged to, if that pair still exists."""
+        if self.config_pairs is not None:
+            for spec in self.config_pairs:
+                if path in _named_files(spec.options) or _inside(path, spec.folder):
+                    self.pairs.setdefault(id(spec), spec)
+            return
+        if not (is_yaml(path) or is_pair_input(path)):
+            return
+        stop = self.settings.repo_root or Path(path.anchor)
+        for folder in path.parents:
+            if folder.is_dir() and self._convention_pair(folder):
+                return
+            if folder == stop:
+                return
 
     def _pair_at(self, folder: Path) -> PairSpec | None:
         """The convention pair whose folder D is `folder`, or None (not yet selected)."""
@@ -247,10 +302,10 @@ def pair_from_sides(active: list[Path], standby: list[Path], settings, options: 
             if not p.exists():
                 raise UsageError(f"'{p}' does not exist.")
             if p.is_dir():
-                found = _yaml_files_in(p)
+                found = side_files(p)
                 if not found:
-                    raise UsageError(f"no node file found in '{p}' (--{role} takes node files or "
-                                     "folders holding them).")
+                    raise UsageError(f"no node file found in '{p}': --{role} takes node files, or a "
+                                     f"folder holding {ACCEPTED_LAYOUTS}.")
                 files.extend(found)
             elif _regular(p):
                 files.append(p)
@@ -261,8 +316,22 @@ def pair_from_sides(active: list[Path], standby: list[Path], settings, options: 
     a, s = expand(active, "active"), expand(standby, "standby")
     parents = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in active + standby]
     folder = Path(os.path.commonpath(parents))
-    name = options.name or settings.rel(folder)
-    return PairSpec(name, a, s, folder, options)
+    return PairSpec(options.name or _pair_name(folder, active, standby, settings), a, s, folder,
+                    options)
+
+
+def _pair_name(folder: Path, active: list[Path], standby: list[Path], settings) -> str:
+    """`pcelint pair`'s name: the folder holding both sides, relative to the root; when that is
+    the root itself (or outside it), the two sides' folders ('prod/active + dr/standby')."""
+    name = settings.rel(folder)
+    if name not in ("", ".") and not name.startswith("/"):
+        return name
+    def side(paths):
+        first = paths[0].resolve()
+        folder = first if first.is_dir() else first.parent
+        rel = settings.rel(folder)
+        return folder.name or rel if rel in ("", ".") or rel.startswith("/") else rel
+    return f"{side(active)} + {side(standby)}"
 
 
 __all__ = ["ConfigError", "Discovery", "UsageError", "pair_from_sides", "looks_like_node_file"]

@@ -139,7 +139,7 @@ def test_hundred_megabyte_file_is_refused_unread(tmp_path):
 def test_binary_file_with_a_yml_name(tmp_path):
     (tmp_path / "data.yml").write_bytes(random.Random(1).randbytes(65536))
     code, report, err = cli("check", "data.yml", "--format", "json", cwd=tmp_path)
-    assert (code, report) == (0, None)  # not a node file: ignored, as CLI.md says
+    assert (code, report["findings"]) == (0, [])  # not a node file: ignored, as CLI.md says
     assert err.strip() == "pcelint: no node file among the given files; nothing to lint."
     code, report, err = cli("check", ".", "--format", "json", cwd=tmp_path)
     assert code == 2 and "no node file found under" in err
@@ -280,8 +280,15 @@ def test_fifo_is_never_opened(tmp_path):
     write_pair(tmp_path / "p", {"server.key": cg.key_pem(cg.rsa_key(0))})
     os.mkfifo(tmp_path / "p" / "pces/prod/tls/server.crt")
     os.mkfifo(tmp_path / "p" / "corp.zone")
+    code, report, err = cli("check", "pces/prod", "--format", "json", "--select", "PCE401,PCE6",
+                            "--zone-file", "corp.zone", cwd=tmp_path / "p")
+    assert (code, report) == (2, None)  # a typed value is checked first, unopened (CLI.md)
+    assert "--zone-file 'corp.zone' is not a regular file" in err
+    (tmp_path / "p" / ".pcelint.yml").write_text(
+        "pairs:\n  - active: [pces/prod/active/*.yml]\n    standby: [pces/prod/standby/*.yml]\n"
+        "    dns: {zone_files: [corp.zone]}\n")
     code, report, _ = cli("check", "pces/prod", "--format", "json", "--select", "PCE401,PCE6",
-                          "--zone-file", "corp.zone", cwd=tmp_path / "p")
+                          cwd=tmp_path / "p")
     assert code == 1
     assert findings(report) == [("pces/prod/active/core0.yml", 3, 26, "PCE401"),
                                 ("pces/prod/standby/core0.yml", 3, 26, "PCE401")]
@@ -325,8 +332,9 @@ def test_zone_generate_bomb_is_a_notification(tmp_path):
                           "--zone-file", "corp.zone", cwd=tmp_path)
     assert code == 0 and report["findings"] == []
     assert [n["message"] for n in report["notifications"]] == [
-        "The zone file 'corp.zone' generates 4000000000 records with $GENERATE, more than 10000 "
-        "(the 'max_zone_generate' limit). Its records are not used."]
+        "The zone file 'corp.zone' generates more than 10000 records with $GENERATE (the "
+        "'max_zone_generate' limit), counted up to the directive on line 3. Its records are not "
+        "used."]
 
 
 def test_every_limit_is_in_the_schema_and_documented():

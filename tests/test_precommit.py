@@ -23,6 +23,7 @@ def test_hook_definition():
     (hook,) = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "pcelint" and hook["entry"] == "pcelint check --base HEAD"
     assert hook["language"] == "python" and hook["require_serial"] is True
+    assert hook["always_run"] is True  # a deletion passes no file name, the hook must still run
     import re
     files = re.compile(hook["files"])
     for name in ("pces/a/active/core0.yml", "x.yaml", "tls/server.pem", "tls/server.crt",
@@ -42,8 +43,9 @@ def pre_commit_home(tmp_path_factory):
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def try_repo(repo: Path, home: Path, *files: str) -> tuple[int, str]:
-    selection = ["--files", *files] if files else ["--all-files"]
+def try_repo(repo: Path, home: Path, *files: str, staged: bool = False) -> tuple[int, str]:
+    """`staged`: run on the staged files, as `git commit` does (no --files, no --all-files)."""
+    selection = [] if staged else ["--files", *files] if files else ["--all-files"]
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"}
     env.pop("PYTHONPATH", None)  # the hook must run the pcelint installed in its own venv
     proc = subprocess.run(["pre-commit", "try-repo", str(PROJECT), "pcelint", *selection,
@@ -82,6 +84,30 @@ def test_removing_active_pce_fqdn_is_caught_before_the_commit(tmp_path, pre_comm
     code, out = try_repo(repo, pre_commit_home, LONE)
     assert code == 1, out
     assert f"{LONE}:4:1: PCE307 error:" in out
+
+
+def test_a_commit_that_deletes_a_node_file_lints_its_pair(tmp_path, pre_commit_home):
+    from helpers.nodegen import write_pair
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    write_pair(repo)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "initial")
+    git(repo, "rm", "-q", "pair/standby/data1.yml")  # pre-commit gets no name for it
+    code, out = try_repo(repo, pre_commit_home, staged=True)
+    assert code == 1, out
+    assert "pair/standby/core0.yml:4:12: PCE202 error:" in out
+    git(repo, "reset", "-q", "--hard")
+    git(repo, "mv", "pair/active/data0.yml", "pair/active/data0.yml.old")  # renamed away
+    code, out = try_repo(repo, pre_commit_home, staged=True)
+    assert code == 1, out
+    assert "pair/active/core0.yml:4:12: PCE202 error:" in out
+    git(repo, "reset", "-q", "--hard")
+    (repo / "README.md").write_text("notes\n")  # a commit that touches no pair still passes
+    git(repo, "add", "README.md")
+    code, out = try_repo(repo, pre_commit_home, staged=True)
+    assert code == 0, out
 
 
 def test_unrelated_files_pass(tmp_path, pre_commit_home):

@@ -51,7 +51,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # The inputs whose reads are traced (pcelint.inputs.trace); a rule needing any other input (a
 # provider this module does not know) turns the cache off rather than miss a change.
 # ("served" is only read with --live, which turns the cache off.)
-TRACED_NEEDS = frozenset({"certs", "dns", "git_base", "served"})
+TRACED_NEEDS = frozenset({"certs", "dns", "git_base", "served", "file_digests"})
 _DIRFLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW
 
 
@@ -394,15 +394,16 @@ def _interval(deps, t: int, day_thresholds: tuple):
     for dep in deps:
         if dep[0] != "valid":
             continue
-        _, leaf, not_before, not_after = dep
-        nb, na = _us(not_before), _us(not_after)
+        _, judged, cert = dep
+        nb, na = _us(cert.not_before), _us(cert.not_after)
         points += [nb, na]
-        if leaf:
+        if judged:
             if not nb < t < na:
                 return ["at", t]  # expired or not yet valid: the message quotes the moment
             k = (na - t) // _DAY_US  # "expires in k days" changes at na - k days
             points += [na - k * _DAY_US, na - (k + 1) * _DAY_US]
             points += [na - d for d in day_thresholds]
+            points += [na - w for w in _soon_windows(cert, day_thresholds)]
     if not points:
         return None
     for p in points:
@@ -413,6 +414,13 @@ def _interval(deps, t: int, day_thresholds: tuple):
         if p > t and (hi is None or p < hi):
             hi = p
     return [lo, hi]
+
+
+def _soon_windows(cert, day_thresholds: tuple) -> list:
+    """PCE404's "expires soon" starts `parse.validity_window(cert, warn_days)` before expiry (the
+    shorter of warn_days and a third of the lifetime): those moments bound the interval too."""
+    from pcelint.inputs.tls.parse import validity_window  # parsed certificates: already imported
+    return [round(validity_window(cert, d / _DAY_US) * 1_000_000) for d in day_thresholds]
 
 
 def _moment_ok(stored, moment: int | None) -> bool:

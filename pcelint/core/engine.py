@@ -88,6 +88,7 @@ class Runner:
         self.pair_name = pair_name
         self.skips = set()
         self.roles: dict = {}  # report path -> role, for findings of pce and pair rules
+        self.owners = None  # report path -> (pair, role), for run-level findings (core.owners)
 
     def run(self, rule, subject, role=None):
         ctx = Ctx({**rule.options, **self.settings.rule_options.get(rule.code, {})}, self.settings)
@@ -125,11 +126,16 @@ class Runner:
         code = rule.code
         level = problem.level or self.settings.levels.get(code) or rule.level
         at = problem.at
+        pair, role = self.pair_name, self.roles.get(at.path, role)
+        if pair is None and self.owners is not None:  # a run-level finding in a pair's file
+            owner, owner_role = self.owners(at.path)
+            if owner is not None:
+                pair, role = owner, owner_role
         self.result.findings.append(Finding(
             code=code, name=rule.name, level=level,
             message=problem.message, location=at, related=tuple(problem.related),
-            pair=self.pair_name, role=self.roles.get(at.path, role),
-            fingerprint=fingerprint(code, at.path, at.key_path, self.pair_name, problem.discriminator)))
+            pair=pair, role=role,
+            fingerprint=fingerprint(code, at.path, at.key_path, pair, problem.discriminator)))
 
 
 def run_scope(result, settings, rules, subject) -> None:
@@ -138,6 +144,7 @@ def run_scope(result, settings, rules, subject) -> None:
         return
     unit = UnitResult()
     runner = Runner(rules, settings, unit)
+    runner.owners = getattr(result, "owners", None)
     for r in rules:
         runner.run(r, subject)
     result.findings.extend(unit.findings)

@@ -106,3 +106,4 @@ class RunResult:
     exit_code: int = 0
     rules: tuple = ()  # the enabled Rule objects, for SARIF metadata
     line_hashes: dict = field(default_factory=dict)  # (path, line) -> GitHub primaryLocationLineHash
+    owners: object = None  # core.owners.Owners: the pair and role of a report path

@@ -23,8 +23,18 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _T = "tag:yaml.org,2002:"
 SCALAR_TAGS = {_T + t for t in ("null", "bool", "int", "float", "binary", "timestamp", "str", "merge")}
 COLLECTION_TAGS = {_T + t for t in ("seq", "map", "omap", "pairs", "set")}
+# The kind of node each standard collection tag needs (PyYAML refuses `!!map [1, 2]`); `!!omap`,
+# `!!pairs` and `!!set` build tuples and sets, which a runtime_env file never holds: refused (PCE003).
+_COLLECTION_KIND = {_T + "seq": "seq", _T + "map": "map"}
+_KIND_NAME = {"seq": "a list", "map": "a mapping"}
 STR_TAG = _T + "str"
 MERGE_TAG = _T + "merge"
+NUMBER_TAGS = {_T + "int", _T + "float"}
+# A number written with more characters than this is refused (PCE003) before it is converted: YAML
+# 1.1 base-60 integers ('1:1:1:...') convert in quadratic time, and Python refuses to print integers
+# of more than 4,300 digits. No runtime_env value comes near it.
+MAX_NUMBER_CHARS = 100
+_NESTING_ERROR = "maximum nesting depth"  # libyaml (PyYAML >= 6.0.3 wheels) gives up at ~1000 levels
 UTF8_BOM = b"\xef\xbb\xbf"
 # What YAML (1.1, as PyYAML reads it) counts as a line break; spans are numbered by these.
 LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
@@ -125,6 +135,8 @@ class _Builder:
         self.problems: list[LoadProblem] = []
         self.stack: list[_Frame] = []
         self.anchors: dict = {}  # name -> (value, size, open frame or None)
+        self.anchor_lines: dict = {}  # name -> line of its first definition
+        self.last_mark = None  # end of the last event handled (where libyaml's lookahead starts)
         self.aliases = 0
         self.nodes = 0
         self.root = None
@@ -149,6 +161,7 @@ class _Builder:
                 handler = handlers.get(type(event))
                 if handler is not None:
                     handler(event)
+                self.last_mark = event.end_mark
                 event = get_event()
         finally:
             parser.dispose()
@@ -168,22 +181,32 @@ class _Builder:
     def _on_ScalarEvent(self, event):
         self._count(event, 1)
         tag = event.tag
-        if tag is None:
+        span = _span(event.start_mark, event.end_mark)
+        if tag is None or tag == "!":  # '!' is the non-specific tag: resolved as if untagged
             key = (event.value, event.implicit)
             tag = _RESOLVED.get(key)
             if tag is None:
                 tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
-                if len(_RESOLVED) < 8192:
+                if len(_RESOLVED) < 8192 and len(event.value) <= 256:
                     _RESOLVED[key] = tag
-        elif tag == "!":
-            tag = STR_TAG
+        elif tag in COLLECTION_TAGS:
+            raise _Refused("PCE001", f"The value is tagged '{_short(tag)}' but is a plain value, not "
+                           f"{_KIND_NAME.get(_COLLECTION_KIND.get(tag), 'a collection')}; remove "
+                           "the tag.", span)
         elif tag not in SCALAR_TAGS:
             raise _Refused("PCE003", f"The tag '{_short(tag)}' is not a standard YAML tag; remove it "
-                           "(pcelint builds plain values only).", _span(event.start_mark, event.end_mark))
-        span = _span(event.start_mark, event.end_mark)
+                           "(pcelint builds plain values only).", span)
+        if tag in NUMBER_TAGS and len(event.value) > MAX_NUMBER_CHARS:
+            raise _Refused("PCE003", f"The number is written with {len(event.value)} characters, "
+                           f"more than the {MAX_NUMBER_CHARS} pcelint reads; write a realistic "
+                           "value (or quote it if it is meant as text).", span)
         if tag == STR_TAG or tag not in SCALAR_TAGS:  # PyYAML resolves a bare '=' to '!!value'
             value = event.value
         elif tag == MERGE_TAG:
+            top = self.stack[-1] if self.stack else None
+            if top is None or top.kind != "map" or top.has_key:
+                raise _Refused("PCE001", "'<<' is YAML's merge key and cannot be a value; quote it "
+                               "(\"<<\") if it is meant as text.", span)
             value = _MERGE
         else:
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
@@ -193,6 +216,7 @@ class _Builder:
                 # No exception text: it quotes the value, which may be a secret.
                 raise _Refused("PCE001", f"The value cannot be read as '{_short(tag)}'; fix the value "
                                "or quote it.", span) from None
+        self._anchor(event)
         self._emit(value, span, event.anchor, 1, event.end_mark)
 
     def _on_AliasEvent(self, event):
@@ -213,6 +237,16 @@ class _Builder:
         self._emit(value, span, None, size, event.end_mark)
 
     # -- helpers -----------------------------------------------------------------------------
+    def _anchor(self, event):
+        name = event.anchor
+        if name is None:
+            return
+        if name in self.anchor_lines:  # PyYAML refuses a second definition ("duplicate anchor")
+            raise _Refused("PCE001", f"The anchor '&{name}' is defined twice (first on line "
+                           f"{self.anchor_lines[name]}); rename one of them.",
+                           _span(event.start_mark, event.end_mark))
+        self.anchor_lines[name] = event.start_mark.line + 1
+
     def _count(self, event, size):
         self.nodes += size
         if self.nodes > self.limits.max_nodes:
@@ -223,9 +257,21 @@ class _Builder:
     def _open(self, kind, event):
         self._count(event, 1)
         tag = event.tag
-        if tag is not None and tag != "!" and tag not in COLLECTION_TAGS:
-            raise _Refused("PCE003", f"The tag '{_short(tag)}' is not a standard YAML tag; remove it "
-                           "(pcelint builds plain values only).", _span(event.start_mark, event.end_mark))
+        if tag is not None and tag != "!":
+            span = _span(event.start_mark, event.end_mark)
+            if tag in _COLLECTION_KIND and _COLLECTION_KIND[tag] != kind:
+                raise _Refused("PCE001", f"The value is tagged '{_short(tag)}' but is "
+                               f"{_KIND_NAME[kind]}; remove the tag.", span)
+            if tag in COLLECTION_TAGS and tag not in _COLLECTION_KIND:
+                raise _Refused("PCE003", f"The tag '{_short(tag)}' builds tuples or sets, which a "
+                               "runtime_env file never holds; write a plain mapping or list.", span)
+            if tag in SCALAR_TAGS:
+                raise _Refused("PCE001", f"The value is tagged '{_short(tag)}' but is "
+                               f"{_KIND_NAME[kind]}; remove the tag.", span)
+            if tag not in COLLECTION_TAGS:
+                raise _Refused("PCE003", f"The tag '{_short(tag)}' is not a standard YAML tag; "
+                               "remove it (pcelint builds plain values only).", span)
+        self._anchor(event)
         if len(self.stack) >= self.limits.max_depth:
             raise _Refused("PCE003", f"The file nests deeper than {self.limits.max_depth} levels; "
                            "flatten it or raise the 'max_depth' limit.", _point(event.start_mark))
@@ -328,24 +374,24 @@ def load_yaml(raw: bytes, limits: Limits = Limits()) -> Loaded:
 
 
 def _keep_inside(loaded: Loaded) -> None:
-    """The parser can place an empty value or an error past the end of the text (after a last line
-    that has no line break, as libyaml counts it); such positions move to the end of the text, so
-    every reported position exists in the file. The end of a text that ends with a line break is
-    line N+1, column 1, as editors show it."""
+    """The parser can place an empty value, the end of a span or an error past the end of the text
+    (after a last line that has no line break, as libyaml counts it); such positions move to the
+    end of the text, so every reported position exists in the file. The end of a text that ends
+    with a line break is line N+1, column 1, as editors show it."""
     lines = LINE_BREAK.split(loaded.text)
-    last = len(lines)
-    end = Span(last, len(lines[-1]) + 1, last, len(lines[-1]) + 1)
+    end = (len(lines), len(lines[-1]) + 1)
 
     def inside(span):
-        if span is None or span.line <= last:
+        if span is None or (span.end_line, span.end_column) <= end:
             return span
-        return end
+        start = min((span.line, span.column), end)
+        return Span(start[0], start[1], end[0], end[1])
 
-    loaded.problems = [p if p.span.line <= last else
+    loaded.problems = [p if inside(p.span) is p.span and inside(p.related) is p.related else
                        LoadProblem(p.code, p.message, inside(p.span), p.key_path, inside(p.related))
                        for p in loaded.problems]
     for path, (key_span, value_span) in loaded.spans.items():
-        if (key_span and key_span.line > last) or value_span.line > last:
+        if inside(key_span) is not key_span or inside(value_span) is not value_span:
             loaded.spans[path] = (inside(key_span), inside(value_span))
 
 
@@ -363,11 +409,17 @@ def _load(raw: bytes, limits: Limits) -> Loaded:
     except _Refused as refused:
         return Loaded(None, problems=builder.problems + [refused.problem], text=text)
     except yaml.reader.ReaderError as exc:
-        span = _offset_span(text, exc.position)
+        position = exc.position
+        if Loader is not yaml.SafeLoader:  # libyaml counts UTF-8 bytes, PyYAML characters
+            position = len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+        span = _offset_span(text, position)
         return Loaded(None, problems=builder.problems + [LoadProblem(
             "PCE001", f"The file has a character YAML does not allow ('{_char(exc.character)}'); "
             "remove it.", span)], text=text)
     except yaml.MarkedYAMLError as exc:
+        if _NESTING_ERROR in str(exc.problem or ""):
+            return Loaded(None, problems=builder.problems + [_too_deep(builder, text, exc)],
+                          text=text)
         mark = exc.problem_mark or exc.context_mark
         span = _point(mark) if mark else Span.at_start()
         return Loaded(None, problems=builder.problems + [LoadProblem(
@@ -389,6 +441,58 @@ def _load(raw: bytes, limits: Limits) -> Loaded:
             text=text)
     builder.spans[()] = (None, builder.root_span)
     return Loaded(builder.root, builder.spans, builder.problems, text)
+
+
+def _too_deep(builder: _Builder, text: str, exc) -> LoadProblem:
+    """libyaml's scanner gave up on nesting (about 1000 levels, PyYAML >= 6.0.3 wheels) while it
+    looked ahead of the last event the builder saw. The collections opened in that look-ahead are
+    counted in the text, so the finding is PCE003 at the first one deeper than `max_depth`, as
+    with a parser that has no such limit; when the limit lies beyond libyaml's, at libyaml's stop."""
+    limit = builder.limits.max_depth
+    mark = exc.problem_mark
+    start = builder.last_mark.index if builder.last_mark is not None else 0
+    stop = mark.index if mark is not None else len(text)
+    found = _deeper_opener(text, start, stop, len(builder.stack), limit)
+    if found is not None:
+        line, column = _line_column(text[:found])
+        return LoadProblem("PCE003", f"The file nests deeper than {limit} levels; flatten it or "
+                           "raise the 'max_depth' limit.", Span(line, column, line, column + 1))
+    return LoadProblem("PCE003", "The YAML parser gives up on this file's nesting depth here; "
+                       "flatten it.", _point(mark) if mark is not None else Span.at_start())
+
+
+def _deeper_opener(text: str, start: int, stop: int, depth: int, limit: int) -> int | None:
+    """Index of the first '[' or '{' in text[start:stop] that opens a collection deeper than
+    `limit`, given `depth` collections open at `start` (quoted scalars and comments skipped)."""
+    index, quote, previous = start, None, " "
+    while index < stop:
+        char = text[index]
+        if quote == "'":
+            if char == "'":
+                if text[index + 1:index + 2] == "'":
+                    index += 1
+                else:
+                    quote = None
+        elif quote == '"':
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quote = None
+        elif char in "'\"" and previous in " \t\n\r[{,:?-":
+            quote = char
+        elif char == "#" and previous in " \t\n\r":
+            newline = LINE_BREAK.search(text, index, stop)
+            index = newline.start() if newline else stop
+            continue
+        elif char in "[{":
+            if depth >= limit:
+                return index
+            depth += 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        previous = char
+        index += 1
+    return None
 
 
 def _offset_span(text: str, position: int) -> Span:

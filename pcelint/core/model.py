@@ -18,6 +18,7 @@ class NodeFile:
     role: str | None = None  # "active", "standby" or None for a lone file
     base: Loaded | None = None  # the file at --base REV (set by the git input), when known
     base_state: str = ""  # why base is None: "" (not asked), "new", "no-repo", ...
+    file_digests: dict = field(default_factory=dict)  # node-file key -> sha256 of the file it names
 
     @property
     def data(self) -> dict | None:
@@ -38,6 +39,16 @@ class NodeFile:
             else:
                 return default
         return value
+
+    def written(self, *path) -> str | None:
+        """The source text of a one-line scalar value as the file writes it (e.g. 'True', 'yes'),
+        or None."""
+        span = self.span(*path)
+        lines = self.lines
+        if span is None or span.line != span.end_line or not 0 < span.line <= len(lines):
+            return None
+        text = lines[span.line - 1][span.column - 1:span.end_column - 1]
+        return text or None
 
     def has(self, *path) -> bool:
         return self.get(*path, default=MISSING) is not MISSING

@@ -9,6 +9,7 @@ from pcelint.core.engine import lint_unit, load_node_file, run_scope
 from pcelint.core.findings import LEVEL_RANK, RunResult
 from pcelint.core.loader import decode
 from pcelint.core.model import Pair, PairSpec, Pce
+from pcelint.core.owners import Owners
 from pcelint.core.registry import all_rules
 from pcelint.inputs.dns.provider import live_answers, pair_names
 from pcelint.inputs.git import Repo, tracked_key_blocks
@@ -44,6 +45,11 @@ def _lint(spec, rules, settings, cache, results):
     return results.record(spec, settings, lambda: lint_unit(spec, rules, settings, cache))
 
 
+def _advance(progress):
+    if progress is not None:
+        progress.advance()
+
+
 def idle_cpus() -> int:
     """CPUs no other process is using (1-minute load average), at least 1."""
     count = os.cpu_count() or 1
@@ -62,10 +68,11 @@ def pool_jobs(units: int, requested: int) -> int:
     return max(1, min(requested, units // UNITS_PER_WORKER, idle_cpus()))
 
 
-def lint_units(units, rules, settings, cache=None, results=None) -> list:
-    """`cache` seeds each process's input cache (e.g. the run's DNS answers); `results` is the
-    persistent result cache (None: off): looked up here, before any pool, so a warm run forks no
-    worker; only the units it does not hold are linted (and stored)."""
+def lint_units(units, rules, settings, cache=None, progress=None, results=None) -> list:
+    """`cache` seeds each process's input cache (e.g. the run's DNS answers); `progress` (if any)
+    is advanced once per unit done; `results` is the persistent result cache (None: off): looked
+    up here, before any pool, so a warm run forks no worker; only the units it does not hold are
+    linted (and stored)."""
     cache = {} if cache is None else cache
     out: list = [None] * len(units)
     todo = list(range(len(units)))
@@ -75,10 +82,15 @@ def lint_units(units, rules, settings, cache=None, results=None) -> list:
             out[index] = results.get(spec, settings)
             if out[index] is None:
                 todo.append(index)
+            else:
+                _advance(progress)
     specs = [units[i] for i in todo]
     jobs = pool_jobs(len(specs), settings.jobs)
+    done = []
     if jobs == 1:
-        done = [_lint(spec, rules, settings, cache, results) for spec in specs]
+        for spec in specs:
+            done.append(_lint(spec, rules, settings, cache, results))
+            _advance(progress)
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -86,8 +98,10 @@ def lint_units(units, rules, settings, cache=None, results=None) -> list:
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                                  initargs=([r.code for r in rules], settings, cache, results)) as pool:
-            done = list(pool.map(_lint_in_worker, specs,
-                                 chunksize=max(1, len(specs) // (jobs * 4))))
+            for unit in pool.map(_lint_in_worker, specs,
+                                 chunksize=max(1, len(specs) // (jobs * 4))):
+                done.append(unit)
+                _advance(progress)
     for index, result in zip(todo, done):
         out[index] = result
     return out
@@ -114,12 +128,17 @@ def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
     return cache, notes
 
 
-def execute(units, rules, settings) -> RunResult:
+def execute(units, rules, settings, progress=None) -> RunResult:
     result = RunResult(rules=rules)
+    result.owners = Owners.of_units(units, settings)
     unread: dict = {}  # report path -> path, of linted files whose lines no worker sent back
+    if progress is not None:
+        progress.phase = "resolving DNS names"
     cache, result.notifications = prefetch_dns(units, rules, settings)
     results = open_results(settings, rules)
-    for spec, unit in zip(units, lint_units(units, rules, settings, cache, results)):
+    if progress is not None:
+        progress.phase = "linting"
+    for spec, unit in zip(units, lint_units(units, rules, settings, cache, progress, results)):
         result.findings.extend(unit.findings)
         result.skipped.extend(unit.skipped)
         result.notifications.extend(unit.notifications)

@@ -7,9 +7,11 @@ Errors are (key path, kind, detail) tuples: messages are written by the rule, wh
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
-from pathlib import Path
+
+from pcelint.about import schema_dir
 
 KEYWORDS = {"$schema", "$id", "title", "description", "type", "required", "properties", "items",
             "enum", "const", "anyOf", "minimum", "maximum", "exclusiveMinimum", "pattern"}
@@ -20,18 +22,11 @@ _TYPES = {
     "string": lambda v: isinstance(v, str),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (isinstance(v, float) and v.is_integer()),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    # YAML 1.1 as PyYAML reads it: '8443.0' is a float, not an integer; '.nan'/'.inf' are no numbers.
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+    or (isinstance(v, float) and math.isfinite(v)),
 }
-
-
-def schema_dir() -> Path:
-    """The shipped schemas: `pcelint/schemas/` in an installed package, the top-level `schemas/`
-    (their one source, mapped into the package by pyproject.toml) in a plain checkout."""
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "schemas"
-    return installed if installed.is_dir() else package.parent / "schemas"
 
 
 @lru_cache(maxsize=None)

@@ -6,7 +6,7 @@ reads in `unit.evidence[need]` (pairs) or on the node files, and returns a list 
 """
 from __future__ import annotations
 
-from pcelint.inputs import git
+from pcelint.inputs import digests, git
 from pcelint.inputs.dns.provider import provide_dns
 from pcelint.inputs.tls import provider as tls
 
@@ -14,6 +14,8 @@ PROVIDERS: dict = {
     tls.NEED: tls.provide,
     "dns": provide_dns,  # imports dnspython only when there is DNS evidence to read
     "git_base": git.provide_base,
+    digests.NEED: digests.provide,
+    "served": lambda unit, settings, cache: _provide_served(unit, settings, cache),
 }
 
 
@@ -34,5 +36,3 @@ def _provide_served(unit, settings, cache) -> list:
     from pcelint.inputs.tls.live import provide
     return provide(unit, settings, cache)
 
-
-PROVIDERS["served"] = _provide_served

@@ -62,7 +62,7 @@ def provide_base(unit, settings, cache) -> list:
     files = unit.files if hasattr(unit, "files") else [unit]
     rev, repo = settings.base, settings.repo_root
     if rev is None or repo is None:
-        state = "no-base" if rev is None else "no-repo"
+        state = ("no-base" if repo is not None else "no-base-no-repo") if rev is None else "no-repo"
         for node in files:
             node.base_state = state
         return []

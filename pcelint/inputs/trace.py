@@ -58,7 +58,9 @@ def probe(path, found: bool) -> None:
         ACTIVE.append(("isfile", str(path), bool(found)))
 
 
-def validity(leaf: bool, not_before, not_after) -> None:
-    """A certificate the unit's verdicts may depend on, judged at the run's moment."""
+def validity(judged: bool, cert) -> None:
+    """A certificate (a parse.CertInfo) the unit's verdicts may depend on, judged at the run's
+    moment; `judged`: a certificate of a certificate file (PCE404 judges each: its message quotes
+    the moment outside its validity, and counts the days before its expiry)."""
     if ACTIVE is not None:
-        ACTIVE.append(("valid", bool(leaf), not_before, not_after))
+        ACTIVE.append(("valid", bool(judged), cert))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pcelint import __version__
+from pcelint.about import version
 from pcelint.errors import BaselineError
 
 VERSION = 1
@@ -42,7 +42,7 @@ def render(result) -> str:
         seen.add(f.fingerprint)
         entries.append({"fingerprint": f.fingerprint, "code": f.code, "path": f.location.path,
                         "pair": f.pair, "message": f.message})
-    doc = {"version": VERSION, "tool": {"name": "pcelint", "version": __version__},
+    doc = {"version": VERSION, "tool": {"name": "pcelint", "version": version()},
            "findings": entries}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

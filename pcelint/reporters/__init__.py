@@ -10,7 +10,7 @@ RENDERERS = {"text": text.render, "json": json_report.render, "sarif": sarif.ren
 __all__ = ["RENDERERS", "counts", "render", "summary_line", "visible"]
 
 
-def render(fmt: str, result, settings, color: bool = False) -> str:
+def render(fmt: str, result, settings, color: bool = False, show_skips: bool = False) -> str:
     if fmt == "text":
-        return text.render(result, settings, color=color)
+        return text.render(result, settings, color=color, show_skips=show_skips)
     return RENDERERS[fmt](result, settings)

@@ -28,5 +28,5 @@ def summary_line(result) -> str:
         gone = result.baseline_gone
         text += (f"; {gone} baseline {'entry no longer occurs' if gone == 1 else 'entries no longer occur'}")
     if result.skipped:
-        text += f"; {plural(len(result.skipped), 'rule')} skipped"
+        text += f"; {plural(len({s.code for s in result.skipped}), 'rule')} skipped"
     return text + "."

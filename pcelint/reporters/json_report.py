@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from pcelint import __version__
+from pcelint.about import version
 from pcelint.reporters.common import counts, visible
 
 VERSION = 1
@@ -29,7 +29,7 @@ def render(result, settings) -> str:
     c = counts(result)
     doc = {
         "version": VERSION,
-        "tool": {"name": "pcelint", "version": __version__},
+        "tool": {"name": "pcelint", "version": version()},
         "findings": findings,
         "skipped": [{"code": s.code, "pair": s.pair, "reason": s.reason} for s in result.skipped],
         "notifications": [{"level": n.level, "message": n.message, "code": n.code}

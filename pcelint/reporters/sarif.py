@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from pcelint import __version__
+from pcelint.about import version
 from pcelint.reporters.common import visible
 from pcelint.reporters.ruledocs import markdown_doc, plain_doc
 
@@ -117,8 +117,8 @@ def render(result, settings) -> str:
             item["suppressions"] = [suppression]
         results.append(item)
     run = {
-        "tool": {"driver": {"name": "pcelint", "version": __version__,
-                            "semanticVersion": __version__, "informationUri": INFO_URI,
+        "tool": {"driver": {"name": "pcelint", "version": version(),
+                            "semanticVersion": version(), "informationUri": INFO_URI,
                             "rules": [rule_descriptor(r) for r in rules]}},
         "automationDetails": {"id": "pcelint/"},
         "columnKind": "unicodeCodePoints",

@@ -45,6 +45,10 @@ def _now(settings) -> datetime:
     return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
 def _short(sha: str) -> str:
     return ":".join(sha[i:i + 2] for i in range(0, 16, 2)).upper() + "..."
 
@@ -127,7 +131,8 @@ def _required_names(pair, group):
                       f"the {pce.role} PCE's 'supercluster_fqdn'"))
     for placed in pair.options.extra_names:
         names.append((placed.value, placed.at or _cert_at(group.first),
-                      "an extra name from the configuration"))
+                      "an extra name from the configuration" if placed.at is not None
+                      else "an extra name from --extra-name"))
     seen = set()
     for name, at, what in names:
         if not isinstance(name, str) or not name or (fqdn_problem(name) and not is_ip(name)):
@@ -281,15 +286,17 @@ def cert_not_shared(pair, ctx):
 
 
 @rule("PCE404", "cert-validity", "error", "pair",
-      "The certificate is expired, not yet valid, or expires soon.",
+      "A certificate in the file is expired, not yet valid, or expires soon.",
       options={"warn_days": 30, "soon_level": "warning"}, needs=NEEDS,
       tags=("correctness", "certificate"))
 def cert_validity(pair, ctx):
     """
     ## What it does
-    Judges the leaf's validity period at `--now` (default: the current time): expired or not yet
-    valid is reported at the rule's level; still valid but expiring within `warn_days` is reported
-    at `soon_level`.
+    Judges the validity period of the leaf and of every certificate after it in the file (the
+    intermediates) at `--now` (default: the current time): expired or not yet valid is reported at
+    the rule's level; still valid but expiring within `warn_days` or within a third of the
+    certificate's whole lifetime, whichever is shorter (a 47-day certificate warns in its last 15
+    days), is reported at `soon_level`. Each certificate is its own finding.
 
     With `pcelint pair --live`, the same check runs on every certificate of the chains the PCEs
     serve (a served leaf that is a file's leaf is not judged twice), anchored on the key that
@@ -297,7 +304,7 @@ def cert_validity(pair, ctx):
 
     ## Why it matters
     Newer PCE releases refuse to start with an expired certificate, and VENs refuse to talk to a PCE
-    whose certificate has expired: a failover onto it fails.
+    whose certificate (or an intermediate of its chain) has expired: a failover onto it fails.
 
     ## Example
     Would fail (with `--now 2024-03-01T00:00:00Z`):
@@ -314,10 +321,11 @@ def cert_validity(pair, ctx):
     ```
 
     ## Fix
-    Renew the certificate and install it on every node of both PCEs before it expires.
+    Renew the certificate (or get the current intermediate from the CA) and install it on every
+    node of both PCEs before it expires.
 
     ## Options
-    `warn_days` (default 30): how many days before expiry to start warning.
+    `warn_days` (default 30): how many days before expiry to start warning at most.
     `soon_level` (default `warning`): the level of the "expires soon" finding.
     """
     now = _now(ctx.settings)
@@ -325,26 +333,31 @@ def cert_validity(pair, ctx):
     soon_level = ctx.options["soon_level"]
     usable, reasons = tls.all_groups(pair)
     yield from _skips(reasons)
-    from pcelint.inputs.tls.parse import when
+    from pcelint.inputs.tls.parse import validity_window, when
 
     for group in usable:
-        leaf, rel = group.leaf, group.cert.rel
-        level = None
-        if now < leaf.not_before:
-            message = (f"The certificate '{rel}' is not valid yet: its validity starts "
-                       f"'{when(leaf.not_before)}' (checked at '{when(now)}'); install a "
-                       "certificate that is valid now.")
-        elif now > leaf.not_after:
-            message = (f"The certificate '{rel}' expired on '{when(leaf.not_after)}' (checked at "
-                       f"'{when(now)}'); renew it.")
-        elif (leaf.not_after - now).total_seconds() <= warn_days * 86400:
-            days = int((leaf.not_after - now).total_seconds() // 86400)
-            message = (f"The certificate '{rel}' expires on '{when(leaf.not_after)}', in {days} "
-                       f"day{'s' if days != 1 else ''}; renew it before then.")
-            level = soon_level
-        else:
-            continue
-        yield Problem(message, _cert_at(group.first), (_cert_file(group),), level=level)
+        rel = group.cert.rel
+        for cert in group.bundle.certs:
+            name = (f"The certificate '{rel}'" if cert.index == 0 else
+                    f"Certificate {cert.index + 1} in '{rel}' (line {cert.line}, '{cert.subject}')")
+            level = None
+            if now < cert.not_before:
+                message = (f"{name} is not valid yet: its validity starts "
+                           f"'{when(cert.not_before)}' (checked at '{when(now)}'); install a "
+                           "certificate that is valid now.")
+            elif now > cert.not_after:
+                renew = "renew it" if cert.index == 0 else "install the CA's current one"
+                message = (f"{name} expired on '{when(cert.not_after)}' (checked at "
+                           f"'{when(now)}'); {renew}.")
+            elif (cert.not_after - now).total_seconds() <= validity_window(cert, warn_days):
+                days = int((cert.not_after - now).total_seconds() // 86400)
+                message = (f"{name} expires on '{when(cert.not_after)}', in {days} "
+                           f"day{'s' if days != 1 else ''}; renew it before then.")
+                level = soon_level
+            else:
+                continue
+            yield Problem(message, _cert_at(group.first), (_cert_file(group, cert),), level=level,
+                          discriminator="" if cert.index == 0 else f"cert{cert.index}")
     yield from served.validity(pair, ctx, warn_days, soon_level)
 
 
@@ -460,7 +473,9 @@ def cert_usage(pair, ctx):
     ## Why it matters
     The PCE uses its certificate for both server and client authentication (between the nodes and
     between the two PCEs): a serverAuth-only certificate breaks replication. A CA certificate as a
-    server certificate is rejected by strict clients.
+    server certificate is rejected by strict clients. Public CAs stopped issuing certificates with
+    clientAuth in 2026 (browser root programs require serverAuth-only TLS hierarchies), so a
+    publicly issued renewal will fail this rule: use a private or enterprise CA for the PCE.
 
     ## Example
     Would fail:
@@ -476,7 +491,8 @@ def cert_usage(pair, ctx):
     ```
 
     ## Fix
-    Reissue the certificate with `extendedKeyUsage = serverAuth, clientAuth` and `CA:FALSE`.
+    Reissue the certificate with `extendedKeyUsage = serverAuth, clientAuth` and `CA:FALSE`, from
+    a private or enterprise CA that still issues clientAuth.
 
     ## Options
     None.
@@ -512,9 +528,15 @@ def cert_chain(pair, ctx):
     Checks that each certificate in the file is issued by the next one (leaf first, then the
     intermediates, the root optional), and, when the CA bundle (`trusted_ca_bundle`, or
     `ca_bundle` / `--ca-bundle`) can be found and read, that the chain builds to a root in it at
-    `--now`; the verifier's reason is quoted. Validity of the leaf itself is PCE404's concern, so the
-    chain is judged inside the leaf's validity period. A CA bundle that cannot be found skips the
-    chain check.
+    `--now`. Validity is PCE404's concern, so the chain is judged at a time when every certificate
+    of the file is valid (else inside the leaf's validity). The message gives the real reason: a
+    missing issuer is named (and, for a re-keyed CA whose certificate of the same name did not sign
+    it, the missing self-issued key-rollover link); an intermediate whose extendedKeyUsage excludes
+    serverAuth or clientAuth is named with what it allows (the PCE authenticates as a client with
+    this certificate, so its chain must allow clientAuth too; public TLS intermediates such as
+    Microsoft's TLS G2 allow serverAuth only); otherwise the verifier's reason is quoted. A CA
+    bundle that cannot be found skips the chain check; a certificate in the CA bundle that cannot
+    be parsed is left out with a notification.
 
     With `pcelint pair --live`, the order of each chain a PCE serves is checked too (whether it
     builds to the CA bundle is PCE412's concern), anchored on the key that yields the endpoint's
@@ -551,7 +573,7 @@ def cert_chain(pair, ctx):
     ## Options
     None.
     """
-    from pcelint.inputs.tls.parse import chain_problem, order_problem
+    from pcelint.inputs.tls.parse import chain_problems, order_problem
 
     now = _now(ctx.settings)
     usable, reasons = tls.all_groups(pair)
@@ -577,35 +599,38 @@ def cert_chain(pair, ctx):
             why = ca.error or ca.value.error
             yield Skip(f"the CA bundle '{ca.rel}' cannot be read ({why}), so the chain is not "
                        "checked")
+        elif not ca.value.certs:
+            yield Skip(f"the CA bundle '{ca.rel}' holds no certificate that can be parsed, so the "
+                       "chain is not checked")
         else:
-            reason = chain_problem(bundle, ca.value, now)
-            if reason:
+            ca_at = tls.file_location(ca, ca.value.certs[0].line, "The CA bundle.")
+            for problem in chain_problems(bundle, ca.value, now):
+                verb = "does not build a chain" if problem.kind != "eku" else "has a chain"
+                reason = problem.reason if problem.kind != "verifier" else f"'{problem.reason}'"
                 yield Problem(
-                    f"The certificate '{rel}' does not build a chain to the CA bundle "
-                    f"'{ca.rel}': '{reason}'. Add the missing intermediates to '{rel}', or the "
-                    "issuing root to the CA bundle.",
-                    at, (_cert_file(group), tls.file_location(ca, ca.value.certs[0].line,
-                                                              "The CA bundle.")),
-                    discriminator="chain")
+                    f"The certificate '{rel}' {verb} to the CA bundle '{ca.rel}': {reason}. "
+                    f"{problem.fix[0].upper()}{problem.fix[1:]}.",
+                    at, (_cert_file(group, problem.cert), ca_at),
+                    discriminator="chain" if problem.kind != "eku" else
+                    f"eku{problem.cert.index if problem.cert else ''}")
     yield from served.chain_order(pair, ctx)
 
 
 @rule("PCE408", "cert-weak-crypto", "warning", "pair",
-      "RSA below 2048 bits, a non-RSA key, or an MD5/SHA-1 signature in the chain.",
+      "RSA below 2048 bits, or an MD5/SHA-1 signature in the chain.",
       options={"min_rsa_bits": 2048}, needs=NEEDS, tags=("security", "certificate"))
 def cert_weak_crypto(pair, ctx):
     """
     ## What it does
-    Reports a leaf whose key is RSA shorter than `min_rsa_bits` (default 2048), a leaf whose key is
-    not RSA (the PCE expects RSA), and any certificate in the file signed with MD5 or SHA-1.
+    Reports a leaf whose key is RSA shorter than `min_rsa_bits` (default 2048), and any certificate
+    in the file signed with MD5 or SHA-1. A key that is not RSA at all is PCE410's.
 
     With `pcelint pair --live`, the same check runs on the chains the PCEs serve (a served leaf
     that is a file's leaf is not judged twice), anchored on the key that yields the endpoint's
     name, the message naming each `name:port`.
 
     ## Why it matters
-    Short RSA keys and MD5/SHA-1 signatures are breakable and rejected by current TLS clients; a
-    non-RSA key is not what the PCE supports.
+    Short RSA keys and MD5/SHA-1 signatures are breakable and rejected by current TLS clients.
 
     ## Example
     Would fail:
@@ -633,11 +658,7 @@ def cert_weak_crypto(pair, ctx):
     for group in usable:
         leaf, rel = group.leaf, group.cert.rel
         at, related = _cert_at(group.first), (_cert_file(group),)
-        if leaf.key_type != "RSA":
-            yield Problem(f"The certificate '{rel}' has a {leaf.key_type} key; the PCE expects "
-                          f"RSA. Reissue it with an RSA key of at least {minimum} bits.",
-                          at, related, discriminator="type")
-        elif (leaf.key_bits or 0) < minimum:
+        if leaf.key_type == "RSA" and (leaf.key_bits or 0) < minimum:
             yield Problem(f"The certificate '{rel}' has a {leaf.key_bits}-bit RSA key; use at "
                           f"least {minimum} bits and reissue it.", at, related, discriminator="bits")
         for cert in group.bundle.certs:
@@ -646,7 +667,7 @@ def cert_weak_crypto(pair, ctx):
                 yield Problem(f"In '{rel}', {which} ('{cert.subject}') is signed with "
                               f"{cert.signature_hash.upper()}; reissue it with SHA-256 or stronger.",
                               at, (_cert_file(group, cert),), discriminator=f"sig{cert.index}")
-    yield from served.weak_crypto(pair, ctx, minimum)
+    yield from served.weak_crypto(pair, ctx, minimum, key_type=False)
 
 
 @rule("PCE409", "cert-invalid-san", "warning", "pair",
@@ -657,8 +678,8 @@ def cert_invalid_san(pair, ctx):
     ## What it does
     Reports each subjectAltName dNSName of the leaf that no host name can match under RFC 9525: a
     partial wildcard (`f*o.example.com`, `*pce.example.com`), a wildcard outside the left-most label,
-    a wildcard with fewer than two labels after it (`*.com`), a trailing dot, an empty label, or
-    non-ASCII characters.
+    a wildcard with fewer than two labels after it (`*.com`), a trailing dot, an empty label,
+    non-ASCII characters, or characters no host name holds (`?`, `:`, `(`, a NUL byte).
 
     ## Why it matters
     Such an entry looks as if it covered a name but covers none: the certificate is short of a name
@@ -695,5 +716,66 @@ def cert_invalid_san(pair, ctx):
                               _cert_at(group.first), (_cert_file(group),), discriminator=value)
 
 
+@rule("PCE410", "cert-key-not-rsa", "error", "pair",
+      "The certificate's key (or the private key) is not RSA.",
+      needs=NEEDS, tags=("correctness", "certificate"))
+def cert_key_not_rsa(pair, ctx):
+    """
+    ## What it does
+    Reports a leaf whose public key is not RSA (ECDSA, Ed25519, ...), and a private key file
+    (`web_service_private_key`, or `private_key` / `--key`) that holds a key that is not RSA.
+
+    ## Why it matters
+    The vendor requires an RSA key for the PCE's certificate. Certificate tools now default to
+    ECDSA (certbot 2.0 does), so a routine renewal can silently switch the key type and the PCE's
+    front end then fails to start with it.
+
+    ## Example
+    Would fail (a certificate issued for an ECDSA P-256 key, as `certbot` 2.0 does by default):
+    ```cert
+    # tls/server.crt
+    key = EC P-256
+    ```
+    Would pass:
+    ```cert
+    # tls/server.crt
+    key = RSA 2048
+    ```
+
+    ## Fix
+    Generate an RSA key (`openssl genrsa 2048`, or `certbot --key-type rsa`), have the certificate
+    reissued for it, and install both on every node of both PCEs.
+
+    ## Options
+    None.
+    """
+    usable, reasons = tls.all_groups(pair)
+    yield from _skips(reasons)
+    for group in usable:
+        leaf, rel = group.leaf, group.cert.rel
+        if leaf.key_type != "RSA":
+            yield Problem(f"The certificate '{rel}' has {_article(leaf.key_type)} {leaf.key_type} key; the PCE needs an RSA "
+                          "key. Generate an RSA key (at least 2048 bits), have the certificate "
+                          "reissued for it and install both.",
+                          _cert_at(group.first), (_cert_file(group),), discriminator="cert")
+        seen = set()
+        for entry in group.entries:
+            key = entry.key
+            info = key.value
+            if info is None or getattr(info, "state", "") != "ok" or info.key_type == "RSA":
+                continue
+            if key.rel in seen or info.key_type == leaf.key_type and leaf.key_type != "RSA" \
+                    and info.spki == leaf.spki:
+                continue  # the certificate's finding already says it
+            seen.add(key.rel)
+            yield Problem(f"The private key '{key.rel}' is {_article(info.key_type)} {info.key_type} key; the PCE needs an "
+                          "RSA key. Generate an RSA key, have the certificate reissued for it and "
+                          "install both.", entry.node.loc(KEY_KEY),
+                          (tls.file_location(key, info.line, "The private key file.",
+                                             "-----BEGIN PRIVATE KEY-----"),),
+                          discriminator=f"key|{key.rel}")
+    yield from served.not_rsa(pair, ctx, 2048)
+
+
 RULES = (cert_unreadable, cert_name_coverage, cert_not_shared, cert_validity, cert_key_mismatch,
-         cert_usage, cert_chain, cert_weak_crypto, cert_invalid_san)
+         cert_usage, cert_chain, cert_weak_crypto, cert_invalid_san, cert_key_not_rsa)

@@ -48,28 +48,93 @@ def port_text(node, key) -> str:
     return f"'{value}'"
 
 
-def _comparable(node, path):
+def _comparable(node, path, digests=None):
+    """The value as the PCE reads it, compared as typed (443 and '443' differ, so do 1 and true);
+    names compare case-insensitively; a certificate or key path compares by the content of the
+    file it names, when that file was found (`digests`: written path -> content digest)."""
     if path[0] in PORT_KEYS:
-        return effective_ports(node)[path[0]]
-    value = node.get(*path, default=_ABSENT)
-    if path in NAME_KEYS and isinstance(value, str):
-        return norm(value)
-    return value
+        value = effective_ports(node)[path[0]]
+    else:
+        value = node.get(*path, default=_ABSENT)
+        if path[0] in node.file_digests:
+            return ("file", node.file_digests[path[0]])
+        if digests and isinstance(value, str) and value in digests:
+            return ("file", digests[value])  # another node's copy of the same path was found
+        if path in NAME_KEYS and isinstance(value, str):
+            value = norm(value)
+    return _typed(value)
+
+
+def _digests(pce, path) -> dict:
+    """Written certificate/key path -> content digest, from the node files whose file was found
+    (the first found wins), so a node whose copy is missing compares by its written path's."""
+    found = {}
+    for node in pce.files:
+        value = node.get(*path)
+        if isinstance(value, str) and path[0] in node.file_digests:
+            found.setdefault(value, node.file_digests[path[0]])
+    return found
+
+
+def _typed(value):
+    if value is _ABSENT:
+        return ("absent",)
+    if isinstance(value, list):
+        return ("list", tuple(_typed(v) for v in value))
+    if isinstance(value, dict):
+        return ("map", tuple(sorted((str(k), _typed(v)) for k, v in value.items())))
+    return (type(value).__name__, value)
+
+
+def kind(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else f"a {type(value).__name__}"
+
+
+def differs_only_in_type(a, b) -> bool:
+    return type(a) is not type(b) and str(a) == str(b)
+
+
+def majority(pce, path):
+    """(the majority comparable value, the first node carrying it): the value most node files
+    carry; on a tie, the first core node file's (else the first node file's) among the tied."""
+    digests = _digests(pce, path)
+    values = [(_comparable(node, path, digests), node) for node in pce.files]
+    counts = Counter(v for v, _ in values)
+    top = max(counts.values())
+    tied = [v for v in counts if counts[v] == top]
+    if len(tied) > 1:
+        cores = [v for v, n in values if v in tied and n.get("node_type") in CORE_TYPES]
+        chosen = cores[0] if cores else next(v for v, _ in values if v in tied)
+    else:
+        chosen = tied[0]
+    return chosen, next(n for v, n in values if v == chosen)
 
 
 @rule("PCE201", "cluster-drift", "error", "pce",
       "A key that must be identical on every node of one PCE differs between its node files.",
-      tags=("correctness",))
+      needs={"file_digests"}, tags=("correctness",))
 def cluster_drift(pce, ctx):
     """
     ## What it does
-    Compares every node file of one PCE with the first (in path order) on the keys that must be
-    identical on every node: `pce_fqdn`, `service_discovery_fqdn`,
-    `service_discovery_encryption_key`, `cluster_public_ips`, `cluster_type`, the front-end ports
-    (after defaults), `web_service_certificate`, `web_service_private_key`,
-    `traffic_datastore.num_worker_nodes`, `supercluster_fqdn` and
-    `active_standby_replication.active_pce_fqdn`. Each deviating node is reported, with the first
-    node as the related location. Secret values are never shown.
+    Compares the node files of one PCE on the keys that must be identical on every node:
+    `pce_fqdn`, `service_discovery_fqdn`, `service_discovery_encryption_key`,
+    `cluster_public_ips`, `cluster_type`, the front-end ports (after defaults),
+    `web_service_certificate`, `web_service_private_key`, `traffic_datastore.num_worker_nodes`,
+    `supercluster_fqdn` and `active_standby_replication.active_pce_fqdn`. For each key the
+    majority value (the value most node files carry; on a tie, the first core node file's) is the
+    reference: every node file that deviates from it is reported, with a node file carrying the
+    majority value as the related location, so the one odd node is flagged, not the others.
+    Values are compared as typed: `443` and `'443'` differ, and the message says which one is a
+    string. Certificate and key paths that differ but name files with identical content are not
+    drift. Secret values are never shown.
 
     ## Why it matters
     The nodes of one cluster share one identity: a node with another `pce_fqdn` or encryption key
@@ -100,35 +165,45 @@ def cluster_drift(pce, ctx):
     ## Options
     None.
     """
-    first = pce.first
-    for node in pce.files[1:]:
-        for path in SAME_ON_EVERY_NODE:
-            if path == APF and \
-                    _ABSENT in (first.get(*path, default=_ABSENT), node.get(*path, default=_ABSENT)):
-                continue  # a missing active_pce_fqdn is PCE301's finding
-            if path[0] == PORT_KEYS[2] and not (explicit_management_port(node)
-                                                or explicit_management_port(first)):
-                continue  # follows front_end_https_port, which is compared on its own
-            mine, theirs = _comparable(node, path), _comparable(first, path)
-            if mine == theirs:
+    for path in SAME_ON_EVERY_NODE:
+        if path == APF and any(not n.has(*path) for n in pce.files):
+            continue  # a missing active_pce_fqdn is PCE301's finding
+        if path[0] == PORT_KEYS[2] and not any(explicit_management_port(n) for n in pce.files):
+            continue  # follows front_end_https_port, which is compared on its own
+        value, ref = majority(pce, path)
+        digests = _digests(pce, path)
+        for node in pce.files:
+            if _comparable(node, path, digests) == value:
                 continue
-            key = f"'{dotted(path)}'"
-            if path[0] in PORT_KEYS:
-                detail = f"is {port_text(node, path[0])} here but {port_text(first, path[0])} in '{first.rel}'"
-            elif is_secret_key(path[-1]):
-                detail = "differs from the first node's value (values hidden)"
-            elif mine is _ABSENT:
-                detail = f"is missing here but is {shown(path, first.get(*path))} in '{first.rel}'"
-            elif theirs is _ABSENT:
-                detail = f"is {shown(path, node.get(*path))} here but is not set in '{first.rel}'"
-            else:
-                detail = (f"is {shown(path, node.get(*path))} here but "
-                          f"{shown(path, first.get(*path))} in '{first.rel}'")
             yield Problem(
-                f"{key} {detail}; it must be identical on every node of the {pce.role} PCE, so "
-                "make the two equal.",
-                node.loc(*path), (first.loc(*path, message="The first node file's value."),),
+                f"'{dotted(path)}' {_drift_detail(path, node, ref)}; it must be identical on every "
+                f"node of the {pce.role} PCE, so make it equal to the majority's value.",
+                node.loc(*path), (ref.loc(*path, message="A node file with the majority's value."),),
                 discriminator=dotted(path))
+
+
+def _drift_detail(path, node, ref) -> str:
+    """How `node`'s value differs from the majority's (in `ref`), secrets never shown."""
+    if path[0] in PORT_KEYS:
+        mine, theirs = port_text(node, path[0]), port_text(ref, path[0])
+        a, b = effective_ports(node)[path[0]], effective_ports(ref)[path[0]]
+        if differs_only_in_type(a, b):
+            mine, theirs = f"{mine} ({kind(a)})", f"{theirs} ({kind(b)})"
+        return f"is {mine} here but {theirs} in '{ref.rel}' (the majority)"
+    if is_secret_key(path[-1]):
+        return f"differs from the value in '{ref.rel}' (the majority; values hidden)"
+    a, b = node.get(*path, default=_ABSENT), ref.get(*path, default=_ABSENT)
+    if a is _ABSENT:
+        return f"is missing here but is {shown(path, b)} in '{ref.rel}' (the majority)"
+    if b is _ABSENT:
+        return f"is {shown(path, a)} here but is not set in '{ref.rel}' (the majority)"
+    mine, theirs = shown(path, a), shown(path, b)
+    if differs_only_in_type(a, b):
+        mine, theirs = f"{mine} ({kind(a)})", f"{theirs} ({kind(b)})"
+    elif path[0] in ref.file_digests and path[0] in node.file_digests:
+        return (f"is {mine} here but {theirs} in '{ref.rel}' (the majority), and the two name files "
+                "with different content")
+    return f"is {mine} here but {theirs} in '{ref.rel}' (the majority)"
 
 
 CORE_TYPES = {"core", "core0", "core1", "core2", "core3"}

@@ -69,7 +69,11 @@ def dns_ttl_too_long(pair, ctx):
     A and AAAA records, and reports each record whose TTL exceeds `max_ttl` (default 1800 s). The
     evidence is the declared zone files (`--zone-file`, `dns.zone_files`), or, with `--dns` or
     `--nameserver`, the answers of the zone's authoritative servers. The message names the record,
-    its TTL and its source: the zone file line, or the name server that answered.
+    its TTL and its source: the zone file line, or the name server that answered. In a zone file
+    whose records of one set carry different TTLs (`pce 86400 A ...` then `pce 60 A ...`), the
+    largest counts: a name server serves one TTL for the whole set (BIND the first one written),
+    while dnspython keeps the smallest; the message says the TTLs are mixed. A record made by
+    `$GENERATE` points at the directive's line.
 
     ## Why it matters
     Failover means repointing `active_pce_fqdn` at the promoted PCE. Resolvers and VENs keep the old
@@ -112,6 +116,10 @@ def dns_ttl_too_long(pair, ctx):
             else f"{record.rdtype} record '{record.name}' (" + ", ".join(f"'{v}'" for v in record.values) + ")"
         note = "" if record.authoritative else (
             "; the answer was not authoritative, so this may be a cache's remaining time")
+        if record.mixed_ttls:
+            note += ("; the set's records are written with mixed TTLs ("
+                     + ", ".join(f"{t} s" for t in record.mixed_ttls)
+                     + ") and a name server serves one TTL for the whole set, so the largest counts")
         yield Problem(
             f"'active_pce_fqdn' '{name}' resolves through the {what} with a TTL of {record.ttl} s "
             f"({_duration(record.ttl)}), over the limit of {limit} s, from {record.source}{note}; "
@@ -290,4 +298,94 @@ def dns_wrong_target(pair, ctx):
             node.loc(*ACTIVE_KEY), _record_at(final), discriminator="other")
 
 
-RULES = (dns_ttl_too_long, dns_unresolvable, dns_wrong_target)
+@rule("PCE604", "dns-outside-public-ips", "warning", "pair",
+      "A PCE name resolves to an address outside that PCE's cluster_public_ips.",
+      needs=("dns",), tags=("correctness",))
+def dns_outside_public_ips(pair, ctx):
+    """
+    ## What it does
+    For each PCE whose first node file sets `cluster_public_ips`, compares the addresses its
+    `pce_fqdn` resolves to (and, for the active PCE, what `active_pce_fqdn` resolves to) with those
+    addresses, and reports every address that is not among them. A PCE without
+    `cluster_public_ips` is not checked.
+
+    ## Why it matters
+    VEN firewall rules allow the PCE only at `cluster_public_ips`: a VEN whose PCE name leads to
+    another address (a new load balancer, a NAT address, a node's own address) cannot reach the
+    PCE once the firewall policy is enforced, and after a failover the VENs lose their PCE.
+
+    ## Example
+    Would fail (the active PCE's VIP is `10.0.0.100`, but its name leads to a node's own address):
+    ```yaml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    cluster_public_ips:
+      cluster_fqdn: [10.0.0.100]
+    active_standby_replication:
+      active_pce_fqdn: pce.example.com
+    ```
+    ```zone
+    ; example.com.zone
+    pce     300 IN CNAME pce-a
+    pce-a   300 IN A     10.0.0.1
+    pce-b   300 IN A     10.0.1.1
+    ```
+    Would pass:
+    ```yaml
+    # active/core0.yml
+    pce_fqdn: pce-a.example.com
+    node_type: core
+    cluster_public_ips:
+      cluster_fqdn: [10.0.0.100]
+    active_standby_replication:
+      active_pce_fqdn: pce.example.com
+    ```
+    ```zone
+    ; example.com.zone
+    pce     300 IN CNAME pce-a
+    pce-a   300 IN A     10.0.0.100
+    pce-b   300 IN A     10.0.1.1
+    ```
+
+    ## Fix
+    Point the name at the PCE's public (VIP or load balancer) addresses, or add the address it
+    really uses to `cluster_public_ips` on every node of that PCE.
+
+    ## Options
+    None.
+    """
+    evidence = _evidence(pair)
+    for pce in pair.pces:
+        node = pce.first
+        public = _public_ips(node)
+        if not public:
+            continue
+        paths = ([ACTIVE_KEY] if pce is pair.active else []) + [("pce_fqdn",)]
+        for path in paths:
+            try:
+                name = _name(node, path, f"the {pce.role} PCE's first node file")
+                answer = _answer(evidence, name)
+            except Skipped as skipped:
+                yield Skip(skipped.reason)
+                continue
+            if answer.status != "ok":
+                continue  # PCE602's
+            outside = sorted(_ips(answer.addresses) - public)
+            if not outside:
+                continue
+            final = answer.final[0] if answer.final else None
+            listed = ", ".join(f"'{a}'" for a in outside)
+            allowed = ", ".join(f"'{a}'" for a in sorted(public))
+            yield Problem(
+                f"'{path[-1]}' '{name}' resolves to {listed} (from {final.source}), outside the "
+                f"{pce.role} PCE's cluster_public_ips ({allowed}); VEN firewall rules allow the PCE "
+                "only there. Point the name at those addresses, or add the address to "
+                "'cluster_public_ips'.",
+                node.loc(*path),
+                _record_at(final) + (node.loc("cluster_public_ips", part="key",
+                                              message="The PCE's cluster_public_ips."),),
+                discriminator="|".join((pce.role, path[-1])))
+
+
+RULES = (dns_ttl_too_long, dns_unresolvable, dns_wrong_target, dns_outside_public_ips)

@@ -1,10 +1,13 @@
 """PCE1xx: one node file on its own (schema, unknown and misplaced keys, host names, ciphers)."""
 from __future__ import annotations
 
+import base64
+import binascii
+import math
 
 from pcelint.core.findings import Problem
 from pcelint.core.keys import APF, PCE_FQDN, SUPERCLUSTER_FQDN
-from pcelint.core.mask import dotted, shown
+from pcelint.core.mask import HIDDEN, dotted, shown
 from pcelint.core.names import fqdn_problem, is_ip
 from pcelint.core.rule import rule
 from pcelint.core.schema import load_schema, subschema, validate
@@ -23,7 +26,7 @@ def _kind_of(value) -> str:
         if name == "integer" and isinstance(value, int) and not isinstance(value, bool):
             return _KIND[name]
         if name == "number" and isinstance(value, float):
-            return "a decimal number"
+            return "a decimal number" if math.isfinite(value) else "an infinite or NaN value"
         if name == "string" and isinstance(value, str):
             return _KIND[name]
         if name == "array" and isinstance(value, list):
@@ -33,14 +36,18 @@ def _kind_of(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def _schema_message(path, keyword, schema, value) -> str:
+def _schema_message(path, keyword, schema, value, written=None) -> str:
     key = f"'{dotted(path)}'"
     val = shown(path, value)
+    if val != HIDDEN and (isinstance(value, bool) or value is None) and written:
+        val = shown(path, written)  # what the file says ('True', 'yes'), not Python's spelling
     if keyword == "required":
         return f"The required key {key} is missing; add it."
     if keyword == "type":
         want = schema["type"]
         want = " or ".join(_KIND[t] for t in ([want] if isinstance(want, str) else want))
+        if val == HIDDEN:
+            return f"{key} must be {want}, not {_kind_of(value)} {val}; change its value."
         return f"{key} must be {want}, not {_kind_of(value)} ({val}); change its value."
     if keyword == "enum":
         options = ", ".join(f"'{e}'" for e in schema["enum"])
@@ -67,7 +74,9 @@ def schema(node, ctx):
     Validates the node file against `schemas/runtime_env.schema.json`: value types, enumerations
     (`node_type`, `syslog_event_export_format`, ...), ports within 1-65535, absolute paths,
     `wal_keep_segments` a non-negative integer, `partition_fraction` in (0, 1], and the required keys
-    `pce_fqdn` and `node_type`.
+    `pce_fqdn` and `node_type`. Numbers are typed as YAML 1.1 reads them: `8443.0` is a float, not
+    an integer, and `.nan`/`.inf` are never valid numbers. `service_discovery_encryption_key` must
+    be the base64 encoding of 16 or 32 bytes; the message gives its length only, never the value.
 
     ## Why it matters
     The PCE's own validator (`illumio-pce-env check`) rejects these values on the node; pcelint
@@ -95,8 +104,31 @@ def schema(node, ctx):
     """
     for path, keyword, sub in validate(node.data, load_schema(SCHEMA_FILE)):
         value = node.get(*path)
-        yield Problem(_schema_message(path, keyword, sub, value), node.loc(*path),
+        yield Problem(_schema_message(path, keyword, sub, value, node.written(*path)),
+                      node.loc(*path),
                       discriminator=keyword)
+    why = _encryption_key_problem(node.get(*ENCRYPTION_KEY))
+    if why:
+        yield Problem(f"'{ENCRYPTION_KEY[0]}' {why}; it must be the base64 encoding of 16 or 32 "
+                      "random bytes (e.g. 'openssl rand -base64 32').", node.loc(*ENCRYPTION_KEY),
+                      discriminator="base64")
+
+
+ENCRYPTION_KEY = ("service_discovery_encryption_key",)
+
+
+def _encryption_key_problem(value) -> str | None:
+    """Why the key is not base64 of 16 or 32 bytes, by length only (the value is a secret)."""
+    if not isinstance(value, str) or not value:
+        return None  # absent, or the wrong type: the schema's finding
+    text = "".join(value.split())
+    try:
+        size = len(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        return f"is not valid base64 ({len(value)} characters)"
+    if size not in (16, 32):
+        return f"decodes to {size} bytes"
+    return None
 
 
 # PCE104: known keys in a place the PCE does not read them: key -> the section it belongs in.
@@ -309,7 +341,8 @@ def weak_tls_ciphers(node, ctx):
     None.
     """
     if node.get("insecure_tls_weak_ciphers_enabled") is True:
-        yield Problem("'insecure_tls_weak_ciphers_enabled' is 'true', which enables weak TLS "
+        written = node.written("insecure_tls_weak_ciphers_enabled") or "true"
+        yield Problem(f"'insecure_tls_weak_ciphers_enabled' is '{written}', which enables weak TLS "
                       "ciphers; set it to 'false' unless an old client still needs them.",
                       node.loc("insecure_tls_weak_ciphers_enabled"))
 

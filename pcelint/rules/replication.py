@@ -10,8 +10,10 @@ from pcelint.core.rule import rule
 from pcelint.rules.cluster import (
     CORE_TYPES,
     PORT_KEYS,
+    differs_only_in_type,
     effective_ports,
     explicit_management_port,
+    kind,
     node_type_counts,
     port_text,
 )
@@ -269,8 +271,11 @@ def port_mismatch(pair, ctx):
             continue
         if key == PORT_KEYS[2] and not (explicit_management_port(a) or explicit_management_port(s)):
             continue  # follows front_end_https_port, reported on its own
-        yield Problem(f"The standby's '{key}' is {port_text(s, key)} but the active's is "
-                      f"{port_text(a, key)}; use the same port on both PCEs.",
+        mine, theirs = port_text(s, key), port_text(a, key)
+        if differs_only_in_type(ps[key], pa[key]):  # 8443 and '8443': say which is a string
+            mine, theirs = f"{mine} ({kind(ps[key])})", f"{theirs} ({kind(pa[key])})"
+        yield Problem(f"The standby's '{key}' is {mine} but the active's is "
+                      f"{theirs}; use the same port on both PCEs.",
                       s.loc(key), _related(a, (key,), f"active's '{key}'"))
 
 
@@ -356,6 +361,7 @@ def _text(value) -> str:
 
 _BASE_SKIPS = {
     "no-base": "no base revision: pass --base REV (the pre-commit hook passes --base HEAD)",
+    "no-base-no-repo": "no base revision: the files are not in a git work tree (in one, pass --base REV)",
     "no-repo": "'{rel}' is not inside a git work tree, so it has no base revision",
     "outside": "'{rel}' is outside the git work tree being linted, so it has no base revision",
     "git-failed": "git could not be run to read '{rel}' at '{rev}'",

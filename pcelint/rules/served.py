@@ -264,14 +264,13 @@ def chain_order(pair, ctx):
 
 
 def not_rsa(pair, ctx, minimum: int):
-    """Served leaves whose key is not RSA (a separate function so that the rule that owns the key
-    type, PCE408 today, can call it alone)."""
+    """PCE410 on served chains: leaves whose key is not RSA."""
     evidence = live(pair)
     if evidence is None:
         return
     for group in _unjudged(pair, evidence):
         if group.leaf.key_type != "RSA":
-            yield Problem(f"The certificate served on {group.where} has a {group.leaf.key_type} "
+            yield Problem(f"The certificate served on {group.where} has {'an' if group.leaf.key_type[:1] in 'AEIOU' else 'a'} {group.leaf.key_type} "
                           f"key; the PCE expects RSA. Install one with an RSA key of at least "
                           f"{minimum} bits on the {group.role} PCE.", group.at, group.related(),
                           discriminator=f"{group.discriminator}|type")
@@ -331,12 +330,26 @@ def served_cert_differs(pair, ctx):
     ## Example
     Would fail: the files hold the certificate renewed in May, but `pce-b.example.com:8443` still
     serves April's:
-    ```yaml
-    # standby/core0.yml
-    pce_fqdn: pce-b.example.com
-    web_service_certificate: /var/lib/illumio-pce/cert/server.crt
+    ```cert
+    # tls/server.crt, renewed in May
+    notBefore = 2024-05-01
+    notAfter = 2025-05-01
     ```
-    Would pass: both PCEs serve the certificate in `tls/server.crt` on every port.
+    ```served
+    # pce-b.example.com:8443 serves the certificate from before the renewal
+    notBefore = 2024-04-01
+    notAfter = 2025-04-01
+    ```
+    Would pass: both PCEs serve the certificate in `tls/server.crt` on every port:
+    ```cert
+    # tls/server.crt, renewed in May
+    notBefore = 2024-05-01
+    notAfter = 2025-05-01
+    ```
+    ```served
+    # pce-a.example.com:8443, pce.example.com:8443 and pce-b.example.com:8443
+    tls/server.crt
+    ```
 
     ## Fix
     Install the certificate from the files on the PCE named in the message (and restart its
@@ -444,9 +457,28 @@ def served_chain_incomplete(pair, ctx):
 
     ## Example
     Would fail: `tls/server.crt` holds the leaf and the intermediate, but the active PCE was
-    installed with the leaf alone, so `pce-a.example.com:8443` sends one certificate.
+    installed with the leaf alone, so `pce-a.example.com:8443` sends one certificate:
+    ```cert
+    # tls/server.crt
+    issuer = CN=Example Intermediate CA
 
-    Would pass: `pce-a.example.com:8443` sends the leaf, then the intermediate.
+    subject = CN=Example Intermediate CA
+    ```
+    ```served
+    # pce-a.example.com:8443
+    tls/server.crt without its intermediate
+    ```
+    Would pass: `pce-a.example.com:8443` sends the leaf, then the intermediate:
+    ```cert
+    # tls/server.crt
+    issuer = CN=Example Intermediate CA
+
+    subject = CN=Example Intermediate CA
+    ```
+    ```served
+    # pce-a.example.com:8443
+    tls/server.crt
+    ```
 
     ## Fix
     Install the certificate file with the leaf first and then the intermediates (the file named by

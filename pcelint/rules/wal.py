@@ -21,7 +21,9 @@ def _exact(value) -> Fraction:
 
 
 def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    """A usable declared amount: finite ('.inf'/'.nan' are PCE101's) and not negative."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and (not isinstance(value, float) or math.isfinite(value)) and value >= 0)
 
 
 def _num(value, places=2) -> str:

@@ -230,14 +230,16 @@ def test_interval_arithmetic():
     day = 86_400_000_000
     nb, na = datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2025, 1, 1, tzinfo=timezone.utc)
     t = cache_mod._us(datetime(2024, 12, 15, 6, tzinfo=timezone.utc))
-    deps = [("valid", True, nb, na)]
+    from types import SimpleNamespace as cert
+    deps = [("valid", True, cert(not_before=nb, not_after=na))]
     lo, hi = cache_mod._interval(deps, t, (30 * day,))
     assert (lo, hi) == (cache_mod._us(datetime(2024, 12, 15, tzinfo=timezone.utc)),
                         cache_mod._us(datetime(2024, 12, 16, tzinfo=timezone.utc)))
     assert cache_mod._interval(deps, cache_mod._us(na), ()) == ["at", cache_mod._us(na)]
     assert cache_mod._interval(deps, cache_mod._us(na) + 1, ()) == ["at", cache_mod._us(na) + 1]
     assert cache_mod._interval([], t, ()) is None
-    ca = [("valid", False, nb, datetime(2024, 12, 15, 12, tzinfo=timezone.utc))]
+    ca = [("valid", False, cert(not_before=nb,
+                                not_after=datetime(2024, 12, 15, 12, tzinfo=timezone.utc)))]
     assert cache_mod._interval(ca, t, ())[1] == cache_mod._us(datetime(2024, 12, 15, 12,
                                                                          tzinfo=timezone.utc))
 

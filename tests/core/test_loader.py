@@ -129,3 +129,73 @@ def test_aliases_within_limits_are_expanded_and_merge_keys_work():
 def test_yaml_11_values_as_the_pce_reads_them():
     data = load_yaml(b"a: yes\nb: off\nc: 010\nd: 0x1F\ne: 1_000\nf: ~\ng: '8443'\n").data
     assert data == {"a": True, "b": False, "c": 8, "d": 31, "e": 1000, "f": None, "g": "8443"}
+
+
+# --- issue 14 / issue 12: PyYAML's safe loader as the reference; numbers and nesting bounded ----
+
+@pytest.mark.parametrize("raw, expected", [
+    # libyaml reports a UTF-8 byte offset; the span is in code points
+    ("login_banner: \"日本語のバナー\"\nnode_type: x\x01y\n".encode(), [("PCE001", 2, 13)]),
+    (b"a: <<\n", [("PCE001", 1, 4)]),  # PyYAML: no constructor for the merge tag as a value
+    (b"a: [<<]\n", [("PCE001", 1, 5)]),
+    (b"a: &x 1\nb: &x 2\nc: *x\n", [("PCE001", 2, 4)]),  # PyYAML: "found duplicate anchor"
+    (b"a: !!map [1, 2]\n", [("PCE001", 1, 4)]),
+    (b"a: !!seq {b: 1}\n", [("PCE001", 1, 4)]),
+    (b"a: !!str [1]\n", [("PCE001", 1, 4)]),
+    (b"a: !!map x\n", [("PCE001", 1, 4)]),
+    (b"a: !!set {x, y}\n", [("PCE003", 1, 4)]),  # sets and pairs: never in a runtime_env file
+    (b"a: !!omap [{b: 1}]\n", [("PCE003", 1, 4)]),
+    (b"a: !!pairs [{b: 1}]\n", [("PCE003", 1, 4)]),
+])
+def test_refusals_match_pyyaml(raw, expected):
+    assert problems(raw) == expected
+
+
+def test_non_specific_tag_resolves_like_an_untagged_scalar():
+    data = load_yaml(b"front_end_https_port: ! 8443\nb: ! '8443'\nc: ! yes\nd: !!str 1\n").data
+    assert data == {"front_end_https_port": 8443, "b": 8443, "c": True, "d": "1"}
+
+
+@pytest.mark.parametrize("raw, span", [
+    (b"a: 0x" + b"f" * 4000 + b"\n", Span(1, 4, 1, 4006)),  # int() fine, str() past 4,300 digits
+    (b"a: " + b"9" * 101 + b"\n", Span(1, 4, 1, 105)),
+    (b"x: " + b"1:" * 520_000 + b"1\n", Span(1, 4, 1, 1_040_005)),  # base 60: quadratic conversion
+    (b"a: !!int " + b"1" * 200 + b"\n", Span(1, 4, 1, 210)),
+    (b"a: 1." + b"5" * 200 + b"\n", Span(1, 4, 1, 206)),
+])
+def test_overlong_numbers_are_refused_before_conversion(raw, span):
+    [p] = load_yaml(raw).problems
+    assert (p.code, p.span) == ("PCE003", span)
+    assert "more than the 100 pcelint reads" in p.message
+
+
+def test_numbers_up_to_the_bound_load():
+    assert load_yaml(b"a: " + b"9" * 100 + b"\nb: 1:30:00\n").data == {"a": int("9" * 100), "b": 5400}
+
+
+@pytest.mark.parametrize("raw, limits, span", [
+    # libyaml (PyYAML >= 6.0.3 wheels) gives up at ~1000 levels while looking ahead on one line
+    (b"a: " + b"[" * 10_000 + b"]" * 10_000 + b"\n", Limits(), Span(1, 67, 1, 68)),
+    (b"a: [ 'x[[[', \"\\\"{{\", # c\n  " + b"{a: " * 2000 + b"\n", Limits(), Span(2, 3 + 4 * 62, 2, 4 + 4 * 62)),
+    (b"a: [\n" + b"[\n" * 1100, Limits(), Span(64, 1, 64, 2)),
+    (b"a: " + b"[" * 1500 + b"]" * 1500 + b"\n", Limits(max_depth=1200), None),
+])
+def test_deep_nesting_is_pce003_at_the_first_deeper_opener(raw, limits, span):
+    [p] = load_yaml(raw, limits).problems
+    assert p.code == "PCE003"
+    if span is not None:
+        assert p.span == span
+    else:  # a limit beyond the parser's own: PCE003 where the parser gave up, or at the limit
+        assert "nest" in p.message
+
+
+@pytest.mark.parametrize("raw", [b"? a", b"a:\n  ? b", b"a: 'x", b"a: [1,", b"a: 'x\n", b"a:\n  b:"])
+def test_every_span_lies_inside_the_text(raw):
+    loaded = load_yaml(raw)
+    text = raw.decode()
+    lines = text.split("\n")
+    end = (len(lines), len(lines[-1]) + 1)
+    spans = [p.span for p in loaded.problems] + [s for pair in loaded.spans.values() for s in pair if s]
+    assert spans
+    for span in spans:
+        assert (span.line, span.column) <= (span.end_line, span.end_column) <= end, (raw, span)

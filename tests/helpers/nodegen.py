@@ -15,7 +15,7 @@ def node_text(pce_fqdn="pce-a.example.com", node_type="core", apf="pce.example.c
         f"pce_fqdn: {pce_fqdn}\n"                               # 2
         "service_discovery_fqdn: 10.0.0.11\n"                   # 3
         f"node_type: {node_type}\n"                             # 4
-        "service_discovery_encryption_key: c2VjcmV0LWtleQ==\n"  # 5
+        "service_discovery_encryption_key: c2VjcmV0LWtleS0xMjM0NQ==\n"  # 5
         "cluster_type: 4node_v0\n"                              # 6
         "active_standby_replication:\n"                         # 7
         f"  active_pce_fqdn: {apf}\n"                           # 8

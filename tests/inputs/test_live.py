@@ -247,10 +247,10 @@ def test_a_served_leaf_with_an_ec_key(tmp_path, servers, pki):
     active, standby = serve_pair(servers, pki, cg.pem(ec_leaf, pki[1]), cg.pem(cert, pki[1]),
                                  active_key=cg.key_pem(ec_key))
     result = live(tmp_path, spec, to(active, standby))
-    assert engine_pins(result) == [at("active", "core0", PCE_FQDN, "PCE408"),
-                            at("active", "core0", PCE_FQDN, "PCE411")]
-    assert "has a EC (secp256r1) key; the PCE expects RSA" in next(
-        f.message for f in result.findings if f.code == "PCE408")
+    assert engine_pins(result) == [at("active", "core0", PCE_FQDN, "PCE410"),
+                                   at("active", "core0", PCE_FQDN, "PCE411")]
+    assert "has an EC (secp256r1) key; the PCE expects RSA" in next(
+        f.message for f in result.findings if f.code == "PCE410")
 
 
 def test_a_served_leaf_that_is_the_files_leaf_is_judged_once(tmp_path, servers, pki):

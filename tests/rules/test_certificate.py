@@ -105,7 +105,7 @@ def test_extra_name_without_config_line_is_anchored_on_the_certificate_line(tmp_
     spec = write_pair(tmp_path, good_files(), options=options)
     result = lint_engine(tmp_path, spec)
     assert engine_pins(result) == [at("active", "core0", CERT, "PCE402")]
-    assert "an extra name from the configuration" in result.findings[0].message
+    assert "an extra name from --extra-name" in result.findings[0].message
 
 
 def test_extra_name_from_config_is_anchored_on_the_config_line(tmp_path):
@@ -209,8 +209,11 @@ def test_chain_that_does_not_build_to_the_ca_bundle(tmp_path):
     result = lint_engine(tmp_path, write_pair(tmp_path, files))
     assert engine_pins(result) == both(CERT, "PCE407")
     assert "does not build a chain to the CA bundle 'pces/prod/tls/ca.pem'" in result.findings[0].message
-    assert ("no certificate in the CA bundle is named 'CN=Test Root CA', the issuer of "
-            "'CN=Test Intermediate CA'") in result.findings[0].message
+    line = files["server.crt"].count(b"\n", 0, files["server.crt"].rindex(b"-----BEGIN")) + 1
+    assert (f"no certificate in the file or the CA bundle issued 'CN=Test Intermediate CA' "
+            f"(certificate 2, line {line}): its issuer 'CN=Test Root CA' is missing. Add the "
+            "certificate of 'CN=Test Root CA' to the CA bundle") in result.findings[0].message
+    assert result.findings[0].related[0].span.line == line  # the intermediate's PEM block
 
 
 def test_missing_ca_bundle_only_skips_the_chain_check(tmp_path):
@@ -230,16 +233,16 @@ def test_rsa_1024(tmp_path):
     assert "1024-bit RSA key" in result.findings[0].message
 
 
-def test_ec_key_and_sha1_signature(tmp_path):
+def test_ec_key_is_pce410_and_sha1_signature_pce408(tmp_path):
     ec_leaf = cg.issue("pce", ALL, key=cg.ec_key())
     sha1 = cg.sha1_signed(cg.issue("pce", ALL), cg.rsa_key(0))
     spec = write_pair(tmp_path, {"ec.crt": cg.pem(ec_leaf), "sha1.crt": cg.pem(sha1)},
                       node=lambda role, name: {"cert": "ec.crt" if role == "active" else "sha1.crt"})
-    result = lint_engine(tmp_path, spec, select=["PCE408"])
-    assert engine_pins(result) == both(CERT, "PCE408")
-    messages = sorted(f.message for f in result.findings)
-    assert "has a EC (secp256r1) key" in messages[1] or "EC (secp256r1)" in messages[1]
-    assert "signed with SHA1" in messages[0]
+    result = lint_engine(tmp_path, spec, select=["PCE408", "PCE410"])
+    assert engine_pins(result) == [at("active", "core0", CERT, "PCE410"), at("standby", "core0", CERT, "PCE408")]
+    by_code = {f.code: f.message for f in result.findings}
+    assert "has an EC (secp256r1) key; the PCE needs an RSA key" in by_code["PCE410"]
+    assert "signed with SHA1" in by_code["PCE408"]
 
 
 def test_san_values_that_match_nothing(tmp_path):
@@ -274,7 +277,7 @@ def test_broken_certificate_files_are_pce401_never_a_traceback(tmp_path, data, w
     assert words in result.findings[0].message
     assert not result.crashed and result.notifications == []
     assert {s.code for s in result.skipped} == {"PCE402", "PCE404", "PCE405", "PCE406", "PCE407",
-                                               "PCE408", "PCE409"}
+                                               "PCE408", "PCE409", "PCE410"}
     assert "BEGIN PRIVATE KEY" not in repr(result.findings)
 
 

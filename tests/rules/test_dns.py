@@ -127,7 +127,7 @@ def test_no_dns_data_skips_every_dns_rule():
     result = run("dns-ttl-cname", zone_files=[])
     assert result.findings == []
     assert {(s.code, s.reason) for s in result.skipped} == {
-        (code, "no DNS data: give --zone-file or --dns") for code in ("PCE601", "PCE602", "PCE603")}
+        (code, "no DNS data: give --zone-file or --dns") for code in ("PCE601", "PCE602", "PCE603", "PCE604")}
 
 
 def test_name_outside_every_zone_file_is_skipped_not_pce602():
@@ -267,7 +267,7 @@ def test_cli_dead_nameserver_is_a_notification_and_exit_0(tmp_path):
     assert report["findings"] == []
     assert [n["level"] for n in report["notifications"]] == ["warning"]
     assert f"The name server '{address}' did not answer within 1 s" in report["notifications"][0]["message"]
-    assert sorted({s["code"] for s in report["skipped"]}) == ["PCE601", "PCE602", "PCE603"]
+    assert sorted({s["code"] for s in report["skipped"]}) == ["PCE601", "PCE602", "PCE603", "PCE604"]
 
 
 def test_broken_zone_file_is_a_notification_and_include_is_refused(tmp_path):
@@ -313,3 +313,28 @@ def test_a_runs_queries_go_out_together_so_a_dead_server_costs_one_timeout_not_o
     assert report["summary"]["pairs"] == 6
     assert len(queries) == 2 * 13  # A and AAAA for pce.example.com, a0..a5 and b0..b5, once each
     assert elapsed < 4 * 2, f"{elapsed:.1f} s: the pairs' queries did not go out together"
+
+
+def test_pce604_addresses_outside_cluster_public_ips(tmp_path):
+    """The active's pce_fqdn and active_pce_fqdn leave its cluster_public_ips; the standby's
+    pce_fqdn stays inside; related: the zone line and the cluster_public_ips key."""
+    import shutil
+    shutil.copytree(FIXTURES / "dns-ok", tmp_path / "case")
+    active = tmp_path / "case" / "active" / "core0.yml"
+    active.write_text(active.read_text().replace("[10.0.0.100, 10.0.0.1]", "[10.0.0.200]"))
+    standby = tmp_path / "case" / "standby" / "core0.yml"
+    standby.write_text(standby.read_text() + "cluster_public_ips:\n  cluster_fqdn: [10.0.1.1]\n")
+    folder = tmp_path / "case"
+    spec = PairSpec("case", [active], [standby], folder,
+                    PairOptions(zone_files=[str(folder / "corp.example.zone")]))
+    result = lint_unit(spec, [dns_rules.dns_outside_public_ips], Settings(root=tmp_path))
+    assert sorted((f.location.path, f.location.span.line, f.location.span.column, f.code)
+                  for f in result.findings) == [("case/active/core0.yml", 1, 11, "PCE604"),
+                                                ("case/active/core0.yml", 4, 20, "PCE604")]
+    by_line = {f.location.span.line: f for f in result.findings}
+    assert by_line[4].message.startswith(
+        "'active_pce_fqdn' 'pce-global.corp.example' resolves to '10.0.0.100' (from zone file "
+        "'case/corp.example.zone:6'), outside the active PCE's cluster_public_ips ('10.0.0.200')")
+    assert [(r.path, r.span.line) for r in by_line[1].related] == [
+        ("case/corp.example.zone", 7), ("case/active/core0.yml", 5)]
+    assert result.skipped == []

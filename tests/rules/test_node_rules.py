@@ -98,3 +98,37 @@ def test_schema_messages_never_show_secret_values(tmp_path):
     _, report = findings(tmp_path, BASE + "service_discovery_encryption_key: 12345678\n", "PCE101")
     [f] = report["findings"]
     assert "12345678" not in f["message"] and "hidden" in f["message"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (BASE + "front_end_https_port: 8443.0\n", [(3, 23, "PCE101")]),  # a float is not an integer
+    (BASE + "traffic_datastore: {partition_fraction: .nan}\n", [(3, 41, "PCE101")]),
+    (BASE + "traffic_datastore: {max_disk_usage_gb: .inf}\n", [(3, 40, "PCE101")]),
+    (BASE + "traffic_datastore:\n  wal_keep_segments: 5120.0\n", [(4, 22, "PCE101")]),
+    (BASE + "service_discovery_encryption_key: c2VjcmV0LWtleS0xMjM0NQ==\n", []),  # 16 bytes
+    (BASE + "service_discovery_encryption_key: " + "QUJD" * 8 + "QQ==\n", [(3, 35, "PCE101")]),
+    (BASE + "service_discovery_encryption_key: 'not base64!'\n", [(3, 35, "PCE101")]),
+])
+def test_schema_numbers_and_encryption_key(tmp_path, text, expected):
+    got, report = findings(tmp_path, text, "PCE101")
+    assert got == expected
+    for f in report["findings"]:
+        assert "QUJD" not in f["message"] and "not base64!" not in f["message"]
+
+
+def test_encryption_key_reported_by_length_only(tmp_path):
+    _, report = findings(tmp_path, BASE + "service_discovery_encryption_key: " + "QUJD" * 8 + "QQ==\n",
+                         "PCE101")
+    [f] = report["findings"]
+    assert "decodes to 25 bytes" in f["message"] and "QUJD" not in f["message"]
+
+
+@pytest.mark.parametrize("text", [
+    BASE + "traffic_datastore:\n  wal_keep_segments: 0x" + "f" * 4000 + "\n",
+    BASE + "traffic_datastore:\n  max_disk_usage_gb: .inf\n  wal_keep_segments: 10\n",
+])
+def test_hostile_numbers_never_crash(tmp_path, text):
+    path = tmp_path / "runtime_env.yml"
+    path.write_text(text)
+    code, report = lint_cli(["check", path], cwd=tmp_path)
+    assert code == 1 and report["notifications"] == []

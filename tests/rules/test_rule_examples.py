@@ -2,13 +2,15 @@
 does not (and the rule ran: a skipped rule proves nothing).
 
 The convention the examples follow (what a fenced block means, the standard pair the harness fills
-in, ```cert / ```pem / ```zone blocks, options in the label) is written for rule authors in
-docs/rules-examples.md; this module is its executable definition.
+in, ```cert / ```pem / ```zone blocks, ```served blocks run as a live audit against TLS servers on
+127.0.0.1, options in the label) is written for rule authors in docs/rules-examples.md; this module
+is its executable definition.
 """
 from __future__ import annotations
 
 import re
 import shlex
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -20,14 +22,19 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from helpers.certgen import ca_cert, ec_key, issue, key_pem, pem, rsa_key, sha1_signed
 from helpers.cli import lint_cli
 from helpers.gitrepo import git
+from helpers.tlsserver import Servers
 
 from pcelint.rules import BUILTIN
 
 NOW = "2024-06-01T00:00:00Z"  # --now of every example, unless its label gives another
-LANGUAGES = ("yaml", "pem", "cert", "zone")
+LANGUAGES = ("yaml", "pem", "cert", "zone", "served")
 PAIR_SCOPES = ("pce", "pair")
 _PATH = r"(?:HEAD:)?[\w.-]+(?:/[\w.-]+)*\.(?:ya?ml|crt|cer|pem|key|zone)"
 _NAMING = re.compile(rf"[#;]\s*(?P<first>{_PATH})(?P<more>(?:(?:\s*,\s*|\s+and\s+){_PATH})*)")
+_ENDPOINT = r"[\w-]+(?:\.[\w-]+)*:\d+"  # name:port of a ```served block
+_SERVING = re.compile(rf"#\s*(?P<first>{_ENDPOINT})(?P<more>(?:(?:\s*,\s*|\s+and\s+){_ENDPOINT})*)")
+_FILE_CHAIN = re.compile(rf"^(?P<file>{_PATH})(?P<leaf>\s+without its intermediates?)?$")
+TLS_TIMEOUT = "3"  # seconds, --tls-timeout of a live example (the servers are on 127.0.0.1)
 _LABEL = re.compile(r"^Would (fail|pass)\b")
 _FENCE = re.compile(r"^```(\w*)\s*$")
 
@@ -42,6 +49,8 @@ class Block:
     @property
     def names(self) -> list[str]:
         """The files the first-line comment names (`# active/core0.yml`), maybe with `HEAD:`."""
+        if self.lang == "served":
+            return []
         first = self.text.split("\n", 1)[0]
         match = _NAMING.match(first)
         if not match:
@@ -49,9 +58,20 @@ class Block:
         return [match["first"]] + re.findall(_PATH, match["more"])
 
     @property
+    def endpoints(self) -> list[str]:
+        """The name:ports a ```served block's first line names (`# pce-b.example.com:8443`)."""
+        if self.lang != "served":
+            return []
+        match = _SERVING.match(self.text.split("\n", 1)[0])
+        if not match:
+            return []
+        return [match["first"]] + re.findall(_ENDPOINT, match["more"])
+
+    @property
     def body(self) -> str:
         """The text without its naming comment (certificate descriptions)."""
-        return self.text.split("\n", 1)[1] if self.names else self.text
+        named = self.names or self.endpoints
+        return (self.text.split("\n", 1) + [""])[1] if named else self.text
 
 
 @dataclass
@@ -70,6 +90,16 @@ class Example:
     def options(self) -> list[str]:
         """Command-line options the label states in backticks: (with `--traffic-disk-gb 500`)."""
         return [arg for span in re.findall(r"`(--[^`]+)`", self.label) for arg in shlex.split(span)]
+
+    @property
+    def endpoints(self) -> set[str]:
+        """The name:ports whose chain the example shows (```served blocks)."""
+        return {e for block in self.blocks for e in block.endpoints}
+
+    @property
+    def live(self) -> bool:
+        """Run as `pcelint pair --live` (the example shows what a name:port serves)."""
+        return any(block.lang == "served" for block in self.blocks)
 
     @property
     def shown(self) -> set[str]:
@@ -158,8 +188,10 @@ class Layout:
         self.leaf_keys: dict[str, object] = {}  # certificate file path -> its leaf's key
         self.cas = _authorities()
         self.serial = 1000
+        self.served: dict[str, tuple[bytes, bytes]] = {}  # name:port -> (chain PEM, key PEM)
+        self.default_chain: tuple[bytes, bytes] | None = None  # what every other name:port serves
         rule = example.rule
-        self.pair = rule.scope in PAIR_SCOPES or rule.paired_only or any(
+        self.pair = rule.scope in PAIR_SCOPES or rule.paired_only or example.live or any(
             name.split(":", 1)[-1].startswith(("active/", "standby/"))
             for block in example.blocks for name in block.names)
 
@@ -169,9 +201,14 @@ class Layout:
         assert blocks, "the example shows no fenced block"
         for block in blocks:
             assert block.lang in LANGUAGES, f"a block's language is '{block.lang}', not one of {LANGUAGES}"
+            if block.lang == "served":
+                assert block.endpoints, \
+                    "a ```served block must name its name:port on its first line (# NAME:PORT)"
+                continue
             assert block.names or block.lang == "yaml", \
                 f"a ```{block.lang} block must name its file on its first line"
-        for block in sorted(blocks, key=lambda b: b.lang == "cert"):  # keys before certificates
+        files = [b for b in blocks if b.lang != "served"]
+        for block in sorted(files, key=lambda b: b.lang == "cert"):  # keys before certificates
             for name in block.names or ["runtime_env.yml"]:
                 rev, _, path = name.rpartition(":")
                 content = self._content(block, path)
@@ -182,9 +219,12 @@ class Layout:
                     self.files[path] = content
         if self.pair:
             self._standard_pair(certificates=any(
-                b.lang in ("pem", "cert") or "web_service_certificate:" in b.text for b in blocks))
+                b.lang in ("pem", "cert", "served") or "web_service_certificate:" in b.text
+                for b in blocks))
         elif not any(b.lang == "yaml" for b in blocks):
             self.files["runtime_env.yml"] = LONE_NODE.encode()
+        if self.example.live:
+            self._serve()
         if self.committed:
             self._put(self.committed)
             git(self.root, "init", "-q", "-b", "main")
@@ -239,16 +279,9 @@ class Layout:
 
     def _certificates(self, path: str, body: str) -> bytes:
         """Each paragraph of a ```cert block is one certificate of the file, in order."""
-        paragraphs = [p for p in re.split(r"\n\s*\n", body.strip()) if p.strip()] or [""]
         certs = []
-        for index, paragraph in enumerate(paragraphs):
-            fields = {}
-            for line in paragraph.splitlines():
-                if line.strip() and not line.lstrip().startswith("#"):
-                    name, sep, value = line.partition("=")
-                    assert sep and name.strip() in CERT_FIELDS, \
-                        f"'{line.strip()}' is not 'FIELD = value' with a FIELD of {CERT_FIELDS}"
-                    fields[name.strip()] = value.strip()
+        for index, paragraph in enumerate(_paragraphs(body)):
+            fields = self._fields(paragraph)
             if set(fields) == {"subject"} and fields["subject"] in self.cas:
                 certs.append(self.cas[fields["subject"]][0])
                 continue
@@ -257,6 +290,61 @@ class Layout:
                 self.leaf_keys[path] = key
             certs.append(cert)
         return pem(*certs)
+
+    @staticmethod
+    def _fields(paragraph: str) -> dict:
+        fields = {}
+        for line in paragraph.splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                name, sep, value = line.partition("=")
+                assert sep and name.strip() in CERT_FIELDS, \
+                    f"'{line.strip()}' is not 'FIELD = value' with a FIELD of {CERT_FIELDS}"
+                fields[name.strip()] = value.strip()
+        return fields
+
+    def _serve(self):
+        """What each name:port serves: the ```served blocks', and tls/server.crt everywhere else."""
+        self.default_chain = self._chain("tls/server.crt")
+        for block in self.example.blocks:
+            if block.lang == "served":
+                chain = self._chain(block.body)
+                for endpoint in block.endpoints:
+                    assert endpoint not in self.served, f"'{endpoint}' is served by two blocks"
+                    self.served[endpoint] = chain
+
+    def _chain(self, body: str) -> tuple[bytes, bytes]:
+        """A ```served block's body: (chain PEM, PEM of the key for its first certificate). Each
+        paragraph is a certificate described as in a ```cert block, or the line `FILE` (the
+        file's certificates) or `FILE without its intermediate(s)` (its first certificate alone)."""
+        from cryptography import x509
+
+        certs, keys = [], []
+        for paragraph in _paragraphs(body):
+            lines = [line.strip() for line in paragraph.splitlines()
+                     if line.strip() and not line.lstrip().startswith("#")]
+            named = _FILE_CHAIN.match(lines[0]) if len(lines) == 1 else None
+            if named is None:
+                fields = self._fields(paragraph)
+                if set(fields) == {"subject"} and fields["subject"] in self.cas:
+                    cert, key = self.cas[fields["subject"]]
+                else:
+                    cert, key = self._leaf(fields)
+                certs.append(cert)
+                keys.append(key)
+                continue
+            path = named["file"]
+            assert path in self.files, f"'{path}' is not a file of the example, so it cannot be served"
+            try:
+                found = x509.load_pem_x509_certificates(self.files[path])
+            except ValueError:
+                raise AssertionError(f"'{path}' holds no certificate to serve") from None
+            certs += found[:1] if named["leaf"] else found
+            keys += [self.leaf_keys.get(path), *self.keys.values(),
+                     *(key for _, key in self.cas.values())]
+        assert certs, "a ```served block must describe the chain it serves"
+        key = next((k for k in keys if k is not None and _public(k) == _public(certs[0])), None)
+        assert key is not None, "the key of the served chain's first certificate is not in the example"
+        return pem(*certs), key_pem(key)
 
     def _leaf(self, fields: dict):
         spec = fields.get("key", "RSA 2048")
@@ -296,19 +384,61 @@ class Layout:
         return cert, key
 
 
+def _public(key_or_cert) -> bytes:
+    return key_or_cert.public_key().public_bytes(serialization.Encoding.DER,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p for p in re.split(r"\n\s*\n", body.strip()) if p.strip()] or [""]
+
+
+@contextmanager
+def serving(layout: Layout, folder: Path):
+    """TLS servers on 127.0.0.1 for a live example: one per name:port a ```served block names,
+    and one for every other name:port of the pair (tls/server.crt); yields the --connect options,
+    then checks that pcelint connected to each name:port the example serves."""
+    folder.mkdir()
+    servers = Servers(folder)
+    try:
+        ports = {endpoint: servers.tls({endpoint.rpartition(":")[0]: chain})
+                 for endpoint, chain in layout.served.items()}
+        default = servers.tls({"": layout.default_chain})
+        yield [arg for endpoint, port in ports.items()
+               for arg in ("--connect", f"{endpoint}:127.0.0.1:{port}")] + \
+              ["--connect", f"::127.0.0.1:{default}"]
+        by_port = {server.port: server for server in servers.started}
+        unused = [endpoint for endpoint, port in ports.items() if not by_port[port].conns]
+        assert not unused, f"pcelint never connected to {unused}: not a name:port of the pair " \
+                           "(its names on front_end_https_port and front_end_event_service_port)"
+    finally:
+        servers.close()
+
+
 # --- the tests --------------------------------------------------------------------------------
 
 def run_example(example: Example, folder: Path):
     folder.mkdir()
-    extra = Layout(example, folder).write()
-    code, report = lint_cli(["check", ".", "--now", NOW, "--include-suppressed", *extra, *example.options],
-                        cwd=folder)
+    layout = Layout(example, folder)
+    extra = layout.write()
+    common = ["--now", NOW, "--include-suppressed", *extra, *example.options]
+    if not example.live:
+        code, report = lint_cli(["check", ".", *common], cwd=folder)
+    else:
+        with serving(layout, folder.parent / f"{folder.name}-served") as connect:
+            code, report = lint_cli(["pair", "--active", "active", "--standby", "standby", "--live",
+                                     "--tls-timeout", TLS_TIMEOUT, *connect, *common], cwd=folder)
     assert code in (0, 1), f"exit {code}: the example could not be linted"
     return report
 
 
 def _where(finding) -> set[str]:
     return {finding["path"]} | {r["path"] for r in finding.get("related", [])}
+
+
+def _names_a_shown_endpoint(finding, example: Example) -> bool:
+    """A finding on what a name:port serves names it in its message ('pce-b.example.com:8443')."""
+    return any(f"'{endpoint}'" in finding["message"] for endpoint in example.endpoints)
 
 
 def check_example(example: Example, folder: Path):
@@ -322,9 +452,11 @@ def check_example(example: Example, folder: Path):
         active = [f for f in mine if not f["suppressed"]]
         assert active, \
             f"{code} did not fire; findings: {[(f['path'], f['code']) for f in report['findings']]}"
-        assert any(_where(f) & example.shown for f in active), \
-            f"{code} fired, but not in a file the example shows ({sorted(example.shown)}): " \
-            f"{[(f['path'], f['line']) for f in active]}"
+        assert any(_where(f) & example.shown or _names_a_shown_endpoint(f, example)
+                   for f in active), \
+            f"{code} fired, but not in a file or on a name:port the example shows " \
+            f"({sorted(example.shown | example.endpoints)}): " \
+            f"{[(f['path'], f['line'], f['message']) for f in active]}"
     else:
         assert not mine, f"{code} fired: {[(f['path'], f['line'], f['message']) for f in mine]}"
         skipped = [s["reason"] for s in report["skipped"] if s["code"] == code]
@@ -346,6 +478,8 @@ def test_every_rule_documents_a_failing_and_a_passing_example(rule):
         for block in example.blocks:
             assert block.lang in LANGUAGES, \
                 f"{example.id}: a block without a language the harness runs ({', '.join(LANGUAGES)})"
+        if rule.summary.startswith("(--live)"):  # without a live run it yields nothing, unskipped
+            assert example.live, f"{example.id}: a rule of the live audit needs a ```served block"
 
 
 def _rule(code: str):
@@ -375,16 +509,28 @@ def test_the_standard_pair_is_clean(tmp_path):
     (_example("PCE105", "fail", "Would fail", ("yaml", "insecure_tls_weak_ciphers_enabled: false\n")),
      "PCE105 did not fire"),
     (_example("PCE202", "fail", "Would fail", ("yaml", "# active/data1.yml\nnode_type: data0\n")),
-     "not in a file the example shows"),  # PCE202 reports on active/core0.yml
+     "not in a file or on a name:port the example shows"),  # PCE202 reports on active/core0.yml
     (_example("PCE501", "pass", "Would pass (no disk size declared)",
               ("yaml", "# active/core0.yml\ntraffic_datastore: {max_disk_usage_gb: 300}\n")),
      "PCE501 was skipped"),
     (_example("PCE404", "fail", "Would fail (with `--now 2025-06-01T00:00:00Z`)",
               ("cert", "# tls/server.crt\nsubject = CN=pce.example.com\n")), None),
-], ids=["pass-that-fires", "fail-that-does-not", "fail-elsewhere", "pass-by-skipping", "label-options"])
+    (_example("PCE411", "pass", "Would pass",  # a newly issued certificate is not the file's
+              ("served", "# pce-b.example.com:8444\nsubject = CN=pce.example.com\n")),
+     "PCE411 fired"),
+    (_example("PCE412", "fail", "Would fail",  # the file's whole chain: nothing lacks
+              ("cert", "# tls/server.crt\nissuer = CN=Example Intermediate CA\n\n"
+                       "subject = CN=Example Intermediate CA\n"),
+              ("served", "# pce-a.example.com:8443\ntls/server.crt\n")),
+     "PCE412 did not fire"),
+    (_example("PCE411", "fail", "Would fail",  # the pair has no such name: nobody connects to it
+              ("served", "# pce-c.example.com:8443\nnotBefore = 2024-04-01\n")),
+     "pcelint never connected to"),
+], ids=["pass-that-fires", "fail-that-does-not", "fail-elsewhere", "pass-by-skipping", "label-options",
+        "served-pass-that-fires", "served-fail-that-does-not", "served-elsewhere"])
 def test_the_harness_rejects_a_wrong_example(example, why, tmp_path):
-    """The harness is not vacuous: each wrong example fails for its reason (and the last, right
-    one, shows that options in the label reach the run)."""
+    """The harness is not vacuous: each wrong example fails for its reason (and the right one,
+    label-options, shows that options in the label reach the run)."""
     if why is None:
         check_example(example, tmp_path / "example")
         return

@@ -106,3 +106,37 @@ def test_cli_traffic_disk_per_side(tmp_path):
     assert code == 1
     assert report_pins(report) == [("standby/core0.yml", *WAL_LINE, "PCE501")]
     assert "holds 450 GB (35.92 GB short)" in report["findings"][0]["message"]
+
+
+def test_infinite_or_nan_amounts_skip_instead_of_crashing(tmp_path):
+    """`max_disk_usage_gb: .inf` is PCE101's; PCE501/PCE502 skip (Fraction('inf') used to crash)."""
+    import shutil
+    shutil.copytree(FIXTURES / "wal-boundary", tmp_path / "case")
+    for side in ("active", "standby"):
+        core = tmp_path / "case" / side / "core0.yml"
+        core.write_text(core.read_text().replace("max_disk_usage_gb: 400", "max_disk_usage_gb: .inf"))
+    folder = tmp_path / "case"
+    spec = PairSpec("case", sorted(folder.glob("active/*.yml")), sorted(folder.glob("standby/*.yml")),
+                    folder, PairOptions(traffic_disk_gb={"active": float("inf"), "standby": 500},
+                                        wal_rate_mb_per_hour=float("nan"), max_lag_hours=24))
+    result = lint_unit(spec, wal.RULES, Settings(root=tmp_path))
+    assert pins(result) == [] and result.notifications == []
+    assert {code for code, _ in skips(result)} == {"PCE501", "PCE502"}
+
+
+def test_pair_with_a_huge_integer_and_inf_never_crashes(tmp_path):
+    """Issue 12: `wal_keep_segments: 0x` + 4,000 'f' crashed PCE306 (int-to-string digit limit) and
+    `max_disk_usage_gb: .inf` crashed PCE501 (Fraction('inf')); now PCE003 and PCE101."""
+    from helpers.cli import lint_cli
+    for role in ("active", "standby"):
+        (tmp_path / role).mkdir()
+        segments = "0x" + "f" * 4000 if role == "active" else "1"
+        (tmp_path / role / "core0.yml").write_text(
+            f"pce_fqdn: pce-{role}.example.com\nnode_type: snc0\nactive_standby_replication:\n"
+            "  active_pce_fqdn: pce.example.com\ntraffic_datastore:\n  max_disk_usage_gb: .inf\n"
+            f"  wal_keep_segments: {segments}\n")
+    code, report = lint_cli(["pair", "--active", "active", "--standby", "standby",
+                         "--traffic-disk-gb", "500"], cwd=tmp_path)
+    assert code == 1 and report["notifications"] == []
+    assert sorted((f["path"], f["line"], f["column"], f["code"]) for f in report["findings"]) == [
+        ("active/core0.yml", 7, 22, "PCE003"), ("standby/core0.yml", 6, 22, "PCE101")]

@@ -17,6 +17,7 @@ class Record:
     line: int | None = None
     line_text: str = ""
     authoritative: bool = True
+    mixed_ttls: tuple = ()  # a zone file's set written with different TTLs: all of them, sorted
 
 
 @dataclass

@@ -200,7 +200,7 @@ class Live:
             listed = ", ".join(f"'{n}'" for n in sorted(names))
             notes.append(Notification("warning", (
                 f"The name server '{label}' {what} (queries for {listed}); a DNS rule left with "
-                "no answer is listed as skipped."), "PCE601"))
+                "no answer is listed as skipped.")))  # about a server, not any one rule
         return notes
 
 
@@ -251,7 +251,7 @@ def resolve_names(names, nameservers, timeout: float, recursors=None, ns_port: i
         return dict(zip(names, answers)), problems, live
 
     answers, problems, live = asyncio.run(run())
-    notes = [Notification("warning", p, "PCE601") for p in problems]
+    notes = [Notification("warning", p) for p in problems]
     if live is not None:
         notes += live.notifications()
     return answers, notes

@@ -62,6 +62,10 @@ def _zones(pair, settings, cache, notes):
         except ZoneError as exc:
             notes.append(Notification("warning", f"{exc} Its records are not used.", "PCE601"))
             continue
+        for line, rdtype, _ in zone.skipped[:5]:  # dnspython's reason may quote the record: not shown
+            notes.append(Notification(
+                "warning", f"The {rdtype} record on line {line} of zone file '{display}' cannot be "
+                "read by dnspython and is left out; the file's other records are used.", "PCE601"))
         zones.append(zone)
     return zones
 

@@ -1,4 +1,5 @@
-"""Zone files as DNS evidence: dnspython parses them; pcelint finds each record's line itself.
+"""Zone files as DNS evidence: dnspython parses them (through `pcelint.inputs.dns.zonereader`, which notes
+each record's line and written TTL as dnspython reads it).
 
 dnspython is imported only when a zone file is actually read.
 """
@@ -12,7 +13,8 @@ from pcelint.core.keys import MAX_CNAME_CHAIN
 from pcelint.inputs.dns.answers import Record, Resolution
 from pcelint.inputs.safeio import read_regular
 
-_GENERATE = re.compile(r"^\$GENERATE[ \t]+(\d+)-(\d+)(?:/(\d+))?", re.I | re.M)
+# dnspython ends a line at LF, CR LF and (outside quotes) a lone CR, as editors number lines.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 # "300", "1h30m": each unit but the last ends in a letter, so a long digit run cannot be split in
 # exponentially many ways (the old "(\d+[smhdw]?)+" backtracked for minutes; fuzz finding).
 _TTL = re.compile(r"^(?:\d+[smhdw])*\d+[smhdw]?$", re.I)
@@ -31,6 +33,7 @@ class Zone:
     display: str  # the path as reports show it
     records: dict = field(default_factory=dict)  # (name, rdtype) -> Record
     names: set = field(default_factory=set)  # every owner name and its ancestors inside the zone
+    skipped: list = field(default_factory=list)  # (line, rdtype, reason): records left out
 
     def holds(self, name: str) -> bool:
         return name == self.origin or name.endswith("." + self.origin)
@@ -71,13 +74,32 @@ def _strip_comment(line: str) -> str:
     return line
 
 
+def _unquoted(body: str) -> str:
+    """The line without its quoted strings (a '(' inside "..." opens nothing)."""
+    out, quoted, escaped = [], False, False
+    for char in body:
+        if escaped:
+            escaped = False
+            out.append("x")
+        elif char == "\\":
+            escaped = True
+            out.append("x")
+        elif char == '"':
+            quoted = not quoted
+            out.append('"')
+        else:
+            out.append("x" if quoted else char)
+    return "".join(out)
+
+
 def _scan(text: str, origin: str):
     """Yield (line number, owner, rdtype) for each record, and the first `$ORIGIN` before any record."""
     current, last_owner, depth = origin, None, 0
-    for number, raw in enumerate(text.split("\n"), 1):  # dnspython ends lines at '\n' only
+    for number, raw in enumerate(_LINE_END.split(text), 1):
         body = _strip_comment(raw)
         opened = depth > 0
-        depth += body.count("(") - body.count(")")
+        bare = _unquoted(body)
+        depth = max(depth + bare.count("(") - bare.count(")"), 0)
         tokens = body.replace("(", " ").replace(")", " ").split()
         if opened or not tokens:
             continue
@@ -110,20 +132,14 @@ def zone_origin(text: str, path: str, configured: str | None = None) -> str:
     return origin_from_file_name(path)
 
 
-def generated_records(text: str) -> int:
-    """How many records the file's `$GENERATE` lines create (dnspython builds each one)."""
-    total = 0
-    for match in _GENERATE.finditer(text):
-        start, stop, step = int(match[1]), int(match[2]), int(match[3] or 1)
-        if stop >= start and step > 0:
-            total += (stop - start) // step + 1
-    return total
-
-
 def load_zone(path: str, display: str, configured_origin: str | None = None,
               limit: int | None = None, max_generated: int | None = None) -> Zone:
     """Parse one zone file; keep every CNAME, A and AAAA set with the line it was written on.
-    A file larger than `limit` bytes (the 'max_zone_bytes' limit) is refused unread."""
+    A file larger than `limit` bytes (the 'max_zone_bytes' limit) is refused unread; one whose
+    `$GENERATE` ranges produce more than `max_generated` records is refused before they are built.
+    Records of types pcelint does not read that dnspython cannot parse are left out
+    (`Zone.skipped`); a CNAME, A or AAAA record (or SOA/NS) that cannot be parsed stops the file,
+    and the error names its line."""
     try:
         raw = read_regular(path, limit if limit is not None else 1 << 62)
         if limit is not None and len(raw) > limit:
@@ -134,26 +150,29 @@ def load_zone(path: str, display: str, configured_origin: str | None = None,
         raise ZoneError(f"The zone file '{display}' cannot be read: {exc.strerror or exc}.") from None
     except UnicodeDecodeError as exc:
         raise ZoneError(f"The zone file '{display}' is not UTF-8 (byte {exc.start}).") from None
-    if max_generated is not None and generated_records(text) > max_generated:
-        raise ZoneError(f"The zone file '{display}' generates {generated_records(text)} records with "
-                        f"$GENERATE, more than {max_generated} (the 'max_zone_generate' limit).")
     origin = zone_origin(text, path, configured_origin)
     import dns.exception
     import dns.rdatatype
-    import dns.zone
+
+    from pcelint.inputs.dns.zonereader import BadRecord, TooManyGenerated, read_zone
+    lines = _LINE_END.split(text)
     try:
-        parsed = dns.zone.from_text(text, origin=origin, relativize=False, check_origin=False,
-                                    filename=display, allow_include=False)
+        read = read_zone(text, origin, lines, display, max_generated)
+    except TooManyGenerated as exc:
+        raise ZoneError(f"The zone file '{display}' generates more than {max_generated} records with "
+                        f"$GENERATE (the 'max_zone_generate' limit), counted up to the directive on "
+                        f"line {exc.line}.") from None
+    except BadRecord as exc:
+        what = f"the {exc.rdtype} record" if exc.rdtype else "the record"
+        raise ZoneError(f"The zone file '{display}' cannot be parsed: {what} on line {exc.line} "
+                        f"cannot be read ({exc.reason}).") from None
     except dns.exception.DNSException as exc:
         raise ZoneError(f"The zone file '{display}' cannot be parsed: {exc}.") from None
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
         # dnspython raises plain ValueError for some inputs ("add() has non-origin SOA").
         raise ZoneError(f"The zone file '{display}' cannot be parsed: {exc or type(exc).__name__}.") from None
-    zone = Zone(origin, path, display)
-    lines = text.split("\n")
-    first_line = {}
-    for number, owner, rdtype in _scan(text, origin):
-        first_line.setdefault((owner, rdtype), number)
+    parsed = read.zone
+    zone = Zone(origin, path, display, skipped=read.skipped)
     for name, rdataset in parsed.iterate_rdatasets():
         owner = name.to_text().lower()
         zone.names.add(owner)
@@ -162,11 +181,17 @@ def load_zone(path: str, display: str, configured_origin: str | None = None,
             continue
         values = tuple(sorted(r.to_text().lower() if rdtype == "CNAME" else r.to_text()
                               for r in rdataset))
-        number = first_line.get((owner, rdtype))
+        written = read.written.get((owner, rdtype), [])
+        number = written[0].line if written else None
+        ttls = sorted({w.ttl for w in written})
+        # dnspython keeps the smallest TTL of a set; name servers serve one TTL per set (BIND the
+        # first one written): the largest is what a client may keep, so it counts.
+        ttl = max(ttls) if ttls else int(rdataset.ttl)
         where = f"zone file '{display}:{number}'" if number else f"zone file '{display}'"
         zone.records[(owner, rdtype)] = Record(
-            owner, rdtype, int(rdataset.ttl), values, where, display, number,
-            lines[number - 1].rstrip() if number else "")
+            owner, rdtype, ttl, values, where, display, number,
+            lines[number - 1].rstrip() if number and number <= len(lines) else "",
+            mixed_ttls=tuple(ttls) if len(ttls) > 1 else ())
     for owner in list(zone.names):
         while owner != zone.origin and "." in owner[:-1]:
             owner = owner.split(".", 1)[1]
@@ -188,7 +213,7 @@ def _lookup(zone: Zone, name: str, rdtype: str) -> Record | None:
             if wild is None:
                 return None
             return Record(name, rdtype, wild.ttl, wild.values, wild.source, wild.path, wild.line,
-                          wild.line_text)
+                          wild.line_text, mixed_ttls=wild.mixed_ttls)
     return None
 
 

@@ -67,6 +67,7 @@ class CertBundle:
     fmt: str = "PEM"
     error: str | None = None
     error_line: int = 1
+    left_out: list = field(default_factory=list)  # (line, why): CA bundles skip what they cannot parse
 
     @property
     def leaf(self) -> CertInfo | None:
@@ -106,7 +107,7 @@ def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | 
             else:
                 files[key] = (data, None)
         cache.setdefault("certs.states", {})[key] = state
-    if trace.ACTIVE is not None:
+    if trace.ACTIVE is not None:  # the result cache keys on what was read (core/cache.py)
         states = cache.setdefault("certs.states", {})
         if states.get(key) is None:  # read before the recording started
             states[key] = trace.read_state(path, limit)
@@ -119,22 +120,23 @@ def digest(data: bytes) -> str:
 
 
 def load_bundle(data: bytes, cache: dict, max_certs: int | None = None,
-                max_san_entries: int | None = None) -> CertBundle:
+                max_san_entries: int | None = None, skip_bad: bool = False) -> CertBundle:
     """Parse a certificate file (PEM bundle or DER), once per content and limits.
 
     `max_certs` (the 'max_chain_length' limit; None: no limit, as for CA bundles) and
     `max_san_entries` bound the work one hostile file can cause; beyond them the bundle's error
-    says which limit it exceeds (PCE401)."""
+    says which limit it exceeds (PCE401). With `skip_bad` (CA bundles) a certificate block that
+    cannot be parsed is left out (`left_out`) instead of making the whole file unusable."""
     parsed = cache.setdefault("certs.bundles", {})
     sha = digest(data)
-    key = (sha, max_certs, max_san_entries)
+    key = (sha, max_certs, max_san_entries, skip_bad)
     if key not in parsed:
         with warnings.catch_warnings():  # e.g. "serial number not positive": not our report
             warnings.simplefilter("ignore")
             global _known_certs
             _known_certs = cache.setdefault("certs.blocks", {})
             try:
-                parsed[key] = _parse_bundle(data, sha, max_certs, max_san_entries)
+                parsed[key] = _parse_bundle(data, sha, max_certs, max_san_entries, skip_bad)
             finally:
                 _known_certs = None
     return parsed[key]
@@ -144,7 +146,7 @@ _known_certs: dict | None = None  # the run cache's PEM text -> CertInfo, while 
 
 
 def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
-                  max_san_entries: int | None = None) -> CertBundle:
+                  max_san_entries: int | None = None, skip_bad: bool = False) -> CertBundle:
     """Each PEM certificate is parsed once per text (`_known_certs`): bundles differ per pair
     (their leaves do) but mostly end in the same intermediates and root."""
     known_certs = _known_certs
@@ -159,7 +161,7 @@ def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
         except Exception:  # noqa: BLE001 - any parse failure is PCE401
             bundle.error = "it holds no PEM certificate block and is not a DER certificate either"
             return bundle
-        return _add(bundle, cert, 1, max_san_entries)
+        return _add(bundle, cert, 1, max_san_entries, skip_bad)
     blocks = list(_PEM_BLOCK.finditer(data))
     certs = [m for m in blocks if m.group(1) in (b"CERTIFICATE", b"X509 CERTIFICATE")]
     if not certs:
@@ -183,25 +185,38 @@ def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
             bundle.certs.append(replace(known, index=len(bundle.certs), line=line))
             continue
         if b"-----END " not in match.group(0):
-            bundle.error, bundle.error_line = (
-                f"the PEM block at line {line} has no END line (the file is truncated)", line)
+            why = f"the PEM block at line {line} has no END line (the file is truncated)"
+            if skip_bad:
+                bundle.left_out.append((line, why))
+                continue
+            bundle.error, bundle.error_line = why, line
             return bundle
         try:
             cert = x509.load_pem_x509_certificate(match.group(0))
         except Exception:  # noqa: BLE001
-            bundle.error, bundle.error_line = (
-                f"the PEM block at line {line} is not a valid certificate (bad base64 or DER)", line)
+            why = f"the PEM block at line {line} is not a valid certificate (bad base64 or DER)"
+            if skip_bad:
+                bundle.left_out.append((line, why))
+                continue
+            bundle.error, bundle.error_line = why, line
             return bundle
-        if _add(bundle, cert, line, max_san_entries).error:
+        count = len(bundle.certs)
+        if _add(bundle, cert, line, max_san_entries, skip_bad).error:
             return bundle
+        if len(bundle.certs) == count:  # left out
+            continue
         if known_certs is not None:
             known_certs[block] = bundle.certs[-1]
     return bundle
 
 
-def _add(bundle: CertBundle, cert, line: int, max_san_entries: int | None = None) -> CertBundle:
+def _add(bundle: CertBundle, cert, line: int, max_san_entries: int | None = None,
+         skip_bad: bool = False) -> CertBundle:
     index = len(bundle.certs)
-    which = "the leaf certificate" if index == 0 else f"certificate {index + 1} in the file"
+    if skip_bad:  # a CA bundle: it has no leaf
+        which = f"the certificate at line {line}"
+    else:
+        which = "the leaf certificate" if index == 0 else f"certificate {index + 1} in the file"
     step = "its encoding"
     try:
         step = "its subject or issuer name"
@@ -222,6 +237,9 @@ def _add(bundle: CertBundle, cert, line: int, max_san_entries: int | None = None
         sig = _signature_hash(cert)
         sha = cert.fingerprint(hashes.SHA256()).hex()
     except Exception:  # noqa: BLE001 - lazily parsed fields fail here, never in a rule
+        if skip_bad:
+            bundle.left_out.append((line, f"{which} cannot be parsed: {step}"))
+            return bundle
         bundle.error, bundle.error_line = (f"{which} (line {line}) cannot be parsed: {step}", line)
         return bundle
     bundle.certs.append(CertInfo(cert, index, line, sha, subject, issuer, common_names, dns, ips,
@@ -330,7 +348,7 @@ def _memo(key, compute):
 
 
 def _identity(bundle: CertBundle) -> tuple:
-    return (bundle.sha256, len(bundle.certs), bundle.error)
+    return (bundle.sha256, len(bundle.certs), bundle.error, len(bundle.left_out))
 
 
 def order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
@@ -353,17 +371,88 @@ def _order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
     return None
 
 
-def chain_problem(bundle: CertBundle, ca: CertBundle, at: datetime) -> str | None:
-    """Why the bundle does not build to a root in the CA bundle at time `at`, or None."""
-    leaf = bundle.leaf
-    # Judge the chain inside the leaf's own validity window: expiry is PCE404's business.
-    moment = min(max(at, leaf.not_before), leaf.not_after)
-    return _memo(("chain", _identity(bundle), _identity(ca), moment),
-                 lambda: _chain_problem(bundle, ca, moment))
+ANY_EKU = "2.5.29.37.0"
+_EKU_NAMES = {SERVER_AUTH: "serverAuth", CLIENT_AUTH: "clientAuth",
+              ExtendedKeyUsageOID.CODE_SIGNING.dotted_string: "codeSigning",
+              ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string: "emailProtection",
+              ExtendedKeyUsageOID.TIME_STAMPING.dotted_string: "timeStamping",
+              ExtendedKeyUsageOID.OCSP_SIGNING.dotted_string: "OCSPSigning",
+              ANY_EKU: "anyExtendedKeyUsage"}
 
 
-def _chain_problem(bundle: CertBundle, ca: CertBundle, moment: datetime) -> str | None:
+@dataclass(frozen=True)
+class ChainProblem:
+    """Why a chain fails (`reason`) and what to change (`fix`); `kind` keeps findings apart."""
+
+    kind: str  # "issuer", "eku" or "verifier"
+    reason: str
+    fix: str
+    cert: CertInfo | None = None  # the certificate of the file concerned, when there is one
+
+
+def _issued(cert: CertInfo, issuer: CertInfo) -> bool:
+    """Did `issuer` sign `cert` (name and signature)?"""
+    from cryptography.exceptions import InvalidSignature
+
+    if cert.obj.issuer != issuer.obj.subject:
+        return False
+    try:
+        cert.obj.verify_directly_issued_by(issuer.obj)
+    except InvalidSignature:
+        return False
+    except Exception:  # noqa: BLE001 - an algorithm it cannot check (SHA-1: PCE408's concern)
+        return True
+    return True
+
+
+def _which(cert: CertInfo) -> str:
+    return "the leaf" if cert.index == 0 else f"certificate {cert.index + 1}, line {cert.line}"
+
+
+def chain_problems(bundle: CertBundle, ca: CertBundle, at: datetime) -> list[ChainProblem]:
+    """`_chain_problems`, once per distinct (bundle, CA bundle, moment) and process."""
+    return list(_memo(("chain", _identity(bundle), _identity(ca), at),
+                      lambda: tuple(_chain_problems(bundle, ca, at))))
+
+
+def _chain_problems(bundle: CertBundle, ca: CertBundle, at: datetime) -> list[ChainProblem]:
+    """Why the bundle does not build to a root in the CA bundle, each with what to change.
+
+    The path is followed by signature first (so a missing issuer, or a re-keyed CA whose
+    self-issued link is missing, is named); intermediates whose extendedKeyUsage excludes
+    serverAuth or clientAuth are named with what they allow; then cryptography's verifier judges
+    the rest at a time when every certificate of the file is valid (validity is PCE404's)."""
+    problems = []
+    missing = _missing_issuer(bundle, ca)
+    if missing:
+        problems.append(missing)
+    for cert in bundle.certs[1:]:
+        if cert.eku is None or ANY_EKU in cert.eku:
+            continue
+        lacking = [n for oid, n in ((SERVER_AUTH, "serverAuth"), (CLIENT_AUTH, "clientAuth"))
+                   if oid not in cert.eku]
+        if lacking:
+            allows = ", ".join(f"'{_EKU_NAMES.get(oid, oid)}'" for oid in cert.eku) or "nothing"
+            problems.append(ChainProblem(
+                "eku",
+                f"the intermediate '{cert.subject}' ({_which(cert)}) has an extendedKeyUsage that "
+                f"allows only {allows}, not {' and '.join(repr(n) for n in lacking)}; the PCE also "
+                "authenticates as a client with this certificate (to the other PCE and between its "
+                "nodes), and a client certificate's chain must allow clientAuth",
+                "have the certificate issued under an intermediate whose extendedKeyUsage allows both "
+                "serverAuth and clientAuth (or has none), e.g. from a private or enterprise CA", cert))
+    if missing:
+        return problems
+    reason = _verifier_problem(bundle, ca, at)
+    if reason:
+        problems.append(ChainProblem(
+            "verifier", reason, "correct the chain in the certificate file or the CA bundle"))
+    return problems
+
+
+def _verifier_problem(bundle: CertBundle, ca: CertBundle, at: datetime) -> str | None:
     from cryptography.x509.verification import (
+        Criticality,
         ExtensionPolicy,
         PolicyBuilder,
         Store,
@@ -371,28 +460,75 @@ def _chain_problem(bundle: CertBundle, ca: CertBundle, moment: datetime) -> str 
     )
 
     leaf = bundle.leaf
-    try:
-        builder = (PolicyBuilder().store(Store([c.obj for c in ca.certs])).time(moment)
-                   .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(),
-                                       ee_policy=ExtensionPolicy.permit_all()))
-        builder.build_client_verifier().verify(leaf.obj, [c.obj for c in bundle.certs[1:]])
-    except VerificationError as exc:
-        return "; ".join(filter(None, [str(exc) or "no chain to a trusted root",
-                                       _missing_issuer(bundle, ca)]))
-    except Exception as exc:  # noqa: BLE001 - certificate-only text, never key material
-        return f"{type(exc).__name__}: {exc}"[:300]
-    return None
-
-
-def _missing_issuer(bundle: CertBundle, ca: CertBundle) -> str | None:
-    """Say which issuer is missing when the top of the bundle's chain has none in the CA bundle."""
-    by_subject = {c.obj.subject: c for c in bundle.certs}
-    trusted = {c.obj.subject for c in ca.certs}
-    top, seen = bundle.certs[0], set()
-    while top.obj.issuer in by_subject and top.obj.issuer != top.obj.subject and top.index not in seen:
-        seen.add(top.index)
-        top = by_subject[top.obj.issuer]
-    if top.obj.issuer in trusted or top.obj.subject in trusted:
+    # Judge the chain at a time when every certificate of the file is valid (validity is PCE404's
+    # business), else inside the leaf's own validity.
+    low, high = max(c.not_before for c in bundle.certs), min(c.not_after for c in bundle.certs)
+    moments = [min(max(at, low), high)] if low <= high else []
+    moments.append(min(max(at, leaf.not_before), leaf.not_after))
+    # The intermediates' extendedKeyUsage is judged above, with a message that names them.
+    ca_policy = ExtensionPolicy.webpki_defaults_ca().may_be_present(
+        x509.ExtendedKeyUsage, Criticality.AGNOSTIC, None)
+    reason = None
+    for moment in moments:
+        try:
+            builder = (PolicyBuilder().store(Store([c.obj for c in ca.certs])).time(moment)
+                       .extension_policies(ca_policy=ca_policy,
+                                           ee_policy=ExtensionPolicy.permit_all()))
+            builder.build_client_verifier().verify(leaf.obj, [c.obj for c in bundle.certs[1:]])
+        except VerificationError as exc:
+            reason = str(exc) or "no chain to a trusted root"
+            continue
+        except Exception as exc:  # noqa: BLE001 - certificate-only text, never key material
+            return f"{type(exc).__name__}: {exc}"[:300]
         return None
-    return (f"no certificate in the CA bundle is named '{top.issuer}', the issuer of "
-            f"'{top.subject}'")
+    if reason and "not valid at validation time" in reason:
+        return None  # no moment where all of it is valid: PCE404 reports the dates
+    return reason
+
+
+def _missing_issuer(bundle: CertBundle, ca: CertBundle) -> ChainProblem | None:
+    """Follow the file's certificates by signature from the leaf; None when one of them is signed
+    by a certificate of the CA bundle, else which issuer is missing (by name, or by key when a
+    certificate of that name exists but did not sign it: a re-keyed, self-issued CA)."""
+    current, used = bundle.certs[0], {0}
+    while True:
+        if any(_issued(current, root) for root in ca.certs if root.obj.subject == current.obj.issuer):
+            return None
+        following = next((c for c in bundle.certs if c.index not in used and _issued(current, c)),
+                         None)
+        if following is None:
+            break
+        used.add(following.index)
+        current = following
+    named = [c for c in list(ca.certs) + list(bundle.certs)
+             if c.obj.subject == current.obj.issuer and c is not current]
+    who = f"'{current.subject}' ({_which(current)})"
+    if named:
+        return ChainProblem(
+            "issuer",
+            f"{who} is issued by '{current.issuer}', and a certificate of that name is in the file "
+            "or the CA bundle, but its key did not sign it (a re-keyed CA: the self-issued "
+            "certificate that links the new key to the old one is missing)",
+            f"add the certificate of '{current.issuer}' whose key signed {who}: the self-issued "
+            "key-rollover certificate after the intermediates in the certificate file, or the new "
+            "root to the CA bundle", current)
+    where = ("the intermediate that issued the leaf to the certificate file (after the leaf)"
+             if current.index == 0 else
+             f"the certificate of '{current.issuer}' to the CA bundle (or, if it is an "
+             "intermediate, to the certificate file)")
+    return ChainProblem(
+        "issuer", f"no certificate in the file or the CA bundle issued {who}: its issuer "
+        f"'{current.issuer}' is missing", f"add {where}", current)
+
+
+def validity_window(cert: CertInfo, warn_days: float) -> float:
+    """Seconds before expiry from which a still-valid certificate is 'expiring soon': `warn_days`
+    or a third of its whole lifetime, whichever is shorter (a 47-day certificate: 15 2/3 days)."""
+    lifetime = (cert.not_after - cert.not_before).total_seconds()
+    return min(warn_days * 86400, max(lifetime, 0) / 3)
+
+
+def chain_problem(bundle: CertBundle, ca: CertBundle, at: datetime) -> str | None:
+    """The reasons of `chain_problems`, joined (None when the chain builds)."""
+    problems = chain_problems(bundle, ca, at)
+    return "; ".join(p.reason for p in problems) or None

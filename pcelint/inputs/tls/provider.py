@@ -6,6 +6,7 @@ one heavy import of the certificate pipeline), not when this module is imported.
 """
 from __future__ import annotations
 
+from pcelint.core.findings import Notification
 from pcelint.inputs import trace
 from pcelint.inputs.tls.locate import locate
 from pcelint.inputs.tls.views import NEED, Material, NodeTls, TlsEvidence
@@ -29,10 +30,10 @@ def _material(kind, node, pair, settings, cache) -> Material:
             limits = settings.limits
             material.value = certs.load_bundle(
                 data, cache, limits.max_chain_length if kind == "cert" else None,
-                limits.max_san_entries)
+                limits.max_san_entries, skip_bad=kind == "ca")
             if trace.ACTIVE is not None:  # verdicts at --now can change at these moments
-                for c in material.value.certs:
-                    trace.validity(kind == "cert" and c.index == 0, c.not_before, c.not_after)
+                for c in material.value.certs:  # PCE404 judges each one of a certificate file
+                    trace.validity(kind == "cert", c)
     except Exception as exc:  # noqa: BLE001 - a hostile file must never stop the run
         material.value, material.error = None, f"it cannot be parsed ({type(exc).__name__})"
     return material
@@ -48,4 +49,20 @@ def provide(pair, settings, cache) -> list:
             NodeTls(node, *(_material(kind, node, pair, settings, cache) for kind in ("cert", "key", "ca")))
             for node in pce.files if node.data is not None]
     pair.evidence[NEED] = evidence
-    return []
+    return left_out_notes(evidence)
+
+
+def left_out_notes(evidence: TlsEvidence) -> list:
+    """A notification per CA bundle certificate that cannot be parsed (it is left out of PCE407)."""
+    notes, seen = [], set()
+    for entries in evidence.pces.values():
+        for entry in entries:
+            ca = entry.ca
+            if ca.value is None or not getattr(ca.value, "left_out", None) or ca.rel in seen:
+                continue
+            seen.add(ca.rel)
+            for line, why in ca.value.left_out[:5]:
+                notes.append(Notification(
+                    "warning", f"The CA bundle '{ca.rel}' has a certificate that cannot be parsed "
+                    f"({why}); it is left out of the chain check. Remove or replace it.", "PCE407"))
+    return notes

@@ -11,6 +11,13 @@ neither is used.
 from __future__ import annotations
 
 import ipaddress
+import re
+
+# What a host name's labels may hold (letters, digits, hyphen; underscore is tolerated, as in
+# service names). Anything else ('?', '(', ':', NUL, a URL's '/') can match no host name.
+_LABEL = re.compile(r"[a-z0-9_-]+", re.I)
+_PATTERN_CHARS = re.compile(r"[a-z0-9_.*-]*", re.I)
+
 
 
 def _ip(text):
@@ -32,8 +39,8 @@ def reference_name(name) -> str | None:
         except UnicodeError:
             return None
     text = text.lower()
-    if not text or "*" in text or any(label == "" for label in text.split(".")):
-        return None
+    if not text or not all(_LABEL.fullmatch(label) for label in text.split(".")):
+        return None  # empty labels, wildcards, URLs, brackets, ports: not a host name
     return text
 
 
@@ -43,6 +50,8 @@ def san_problem(value) -> str | None:
         return "it is empty"
     if not value.isascii():
         return "it has non-ASCII characters (a certificate must carry A-labels, 'xn--...')"
+    if not _PATTERN_CHARS.fullmatch(value):
+        return "it has characters no host name holds"
     if value.endswith("."):
         return "it ends with a dot"
     labels = value.split(".")

@@ -96,17 +96,23 @@ def groups(pair, role: str) -> tuple[list[Group], list[str]]:
 def _groups(pair, role: str) -> tuple[list[Group], list[str]]:
     out: dict = {}
     unnamed = []
-    for entry in evidence(pair).pces.get(role, []):
+    entries = evidence(pair).pces.get(role, [])
+    for entry in entries:
         if not entry.cert.located.named:
             unnamed.append(entry.node.rel)
             continue
         out.setdefault(_group_key(entry), Group(role, [])).entries.append(entry)
-    return list(out.values()), unnamed_reasons(unnamed)
+    return list(out.values()), unnamed_reasons(unnamed, len(entries))
 
 
-def unnamed_reasons(rels) -> list[str]:
+def unnamed_reasons(rels, total: int = 0) -> list[str]:
+    """When no node file names a certificate, one reason that is the same for every pair (so a
+    fleet's text report groups it into one line); else the files that name none."""
     if not rels:
         return []
+    if len(rels) == total:
+        return ["the node files name no web_service_certificate and no 'certificate' (--cert) is "
+                "configured"]
     return [f"{_quoted(rels)} name{'s' if len(rels) == 1 else ''} no web_service_certificate and "
             "no 'certificate' (--cert) is configured"]
 
@@ -125,9 +131,10 @@ def all_groups(pair):
 
 
 def _all_groups(pair):
-    usable, reasons, broken, unnamed = [], [], [], []
+    usable, reasons, broken, unnamed, total = [], [], [], [], 0
     for role in ("active", "standby"):
         found, _ = groups(pair, role)
+        total += len(evidence(pair).pces.get(role, []))
         unnamed += [e.node.rel for e in evidence(pair).pces.get(role, [])
                     if not e.cert.located.named]
         for group in found:
@@ -135,7 +142,7 @@ def _all_groups(pair):
                 usable.append(group)
             else:
                 broken.append(group.first.node.rel)
-    reasons += unnamed_reasons(unnamed)
+    reasons += unnamed_reasons(unnamed, total)
     if broken:
         reasons.append(f"the certificate named by {_quoted(broken)} cannot be used (see PCE401)")
     return usable, reasons

@@ -1,0 +1,46 @@
+"""The "file_digests" input: the content digest of the certificate and key each node file names
+(located as the certificate rules locate them), so PCE201 can tell two different paths to one
+identical file (not drift) from two different files. Only digests are kept, never content."""
+from __future__ import annotations
+
+import hashlib
+
+from pcelint.inputs import trace
+from pcelint.inputs.safeio import read_regular
+from pcelint.inputs.tls.locate import KINDS, locate
+
+NEED = "file_digests"
+
+
+def provide(pair, settings, cache) -> list:
+    if not hasattr(pair, "pces"):
+        return []  # a lone node file has no pair folder to locate files in
+    for node in pair.files:
+        if node.data is None:
+            continue
+        for kind in ("cert", "key"):
+            located = locate(kind, node, pair)
+            if located.path is None:
+                continue
+            found = _digest(located.path, cache, settings.limits.max_bytes)
+            if found is not None:
+                node.file_digests[KINDS[kind][0]] = found
+    return []
+
+
+def _digest(path, cache: dict, limit: int) -> str | None:
+    """sha256 of the file (once per run and worker), None when it cannot be read whole."""
+    digests = cache.setdefault("file_digests", {})
+    states = cache.setdefault("file_digests.states", {})  # for the result cache (inputs/trace.py)
+    key = str(path)
+    if key not in digests:
+        try:
+            data = read_regular(path, limit)
+        except OSError as exc:
+            data, states[key] = None, trace.error_state(exc)
+        else:
+            states[key] = trace.data_state(data)
+        digests[key] = hashlib.sha256(data).hexdigest() if data is not None and \
+            len(data) <= limit else None
+    trace.read(path, limit, states[key])
+    return digests[key]
