@@ -58,9 +58,11 @@ def _common(parser, baseline=False):
     parser.add_argument("--now", metavar="ISO-8601", help="time to judge certificates at")
     parser.add_argument("--dns", action="store_true", help="allow live DNS queries")
     parser.add_argument("--nameserver", metavar="HOST[:PORT]", action="append", default=[],
-                        help="name server to ask (repeatable; implies --dns)")
+                        type=_nameserver, help="name server to ask (repeatable; implies --dns)")
     parser.add_argument("--dns-timeout", metavar="SECONDS", type=_positive, default=2.0,
                         help="bound on every DNS query (default: 2)")
+    parser.add_argument("--dns-deadline", metavar="SECONDS", type=_positive, default=20.0,
+                        help="bounds all DNS work of the run (default: 20)")
     parser.add_argument("--jobs", metavar="N", type=_jobs, default=os.cpu_count() or 1,
                         help="pairs linted in parallel (default: number of CPUs, here %(default)s)")
     if not baseline:
@@ -77,6 +79,15 @@ def _common(parser, baseline=False):
     parser.add_argument("--cache-dir", metavar="DIR",
                         help="keep the result cache there (default: .pcelint_cache/ at the root)")
     _pair_options(parser)
+
+
+def _nameserver(text):
+    from pcelint.inputs.dns.servers import split_server
+    try:
+        split_server(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def _live_options(parser):

@@ -10,14 +10,16 @@ from pcelint.config import Config, find_config, git_root, load_config
 from pcelint.core.engine import enabled_rules, matches
 from pcelint.core.findings import Location, RunResult
 from pcelint.core.model import PairOptions, Placed
+from pcelint.core.options import problem as option_problem
 from pcelint.core.pipeline import execute
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
-from pcelint.errors import BaselineError, UsageError
+from pcelint.errors import BaselineError, ConfigError, UsageError
 from pcelint.inputs.gitchanges import base_problem, removed_paths
 from pcelint.limits import Limits
 from pcelint.post.baseline import read
 from pcelint.post.baseline import render as render_baseline
+from pcelint.post.globmatch import MAX_GLOB_CHARS
 from pcelint.progress import Progress
 from pcelint.reporters import render, summary_line
 from pcelint.settings import Settings
@@ -54,6 +56,10 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
             if key == "level":
                 levels[found.code] = value
             elif key in found.options:
+                wrong = option_problem(found.option_schemas.get(key, {}), value)
+                if wrong:
+                    raise config.error(("rules", token, key), f"{found.code} option '{key}' "
+                                       f"must be {wrong}.")
                 options.setdefault(found.code, {})[key] = value
             else:
                 known = ", ".join(["level", *found.options]) or "level"
@@ -68,23 +74,29 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
     for n, token in enumerate(data.get("ignore") or []):
         _check_config_token(config, ("ignore", n), token, "ignore")
     for pattern, tokens in (data.get("per_file_ignores") or {}).items():
+        if len(str(pattern)) > MAX_GLOB_CHARS:  # the matcher's bound (docs/limits.md)
+            key = (config.spans.get(("per_file_ignores", pattern)) or (None, None))[0]
+            line = key.line if key else config.line_of("per_file_ignores", pattern)
+            raise ConfigError(f"{config.path}:{line}: a 'per_file_ignores' glob is longer than "
+                              f"{MAX_GLOB_CHARS} characters; shorten it.")
         for n, token in enumerate(tokens):
             _check_config_token(config, ("per_file_ignores", pattern, n), token,
                                 "per_file_ignores")
     select = flag_select or list(data.get("select") or [])
     ignore = flag_ignore + list(data.get("ignore") or [])
+    limits = Limits.from_config(data.get("limits"))
     return Settings(
         root=root, repo_root=repo_root, select=select, ignore=ignore,
         fail_on=args.fail_on or data.get("fail_on") or "warning",
         levels=levels, rule_options=options,
         per_file_ignores=dict(data.get("per_file_ignores") or {}),
         extra_keys=list(data.get("extra_keys") or []),
-        limits=Limits.from_config(data.get("limits")),
+        limits=limits,
         now=parse_now(args.now), base=args.base,
         dns=bool(args.dns or args.nameserver), nameservers=list(args.nameserver),
-        dns_timeout=args.dns_timeout, jobs=args.jobs,
+        dns_timeout=args.dns_timeout, dns_deadline=args.dns_deadline, jobs=args.jobs,
         include_suppressed=args.include_suppressed,
-        config_path=config.path, baseline=_baseline(args),
+        config_path=config.path, baseline=_baseline(args, limits),
         line_hashes=getattr(args, "format", "text") == "sarif",
         live=bool(getattr(args, "live", False)), connect=_connect(args),
         tls_timeout=getattr(args, "tls_timeout", 5.0),
@@ -117,12 +129,12 @@ def _connect(args) -> tuple:
     return tuple(rules)
 
 
-def _baseline(args):
+def _baseline(args, limits):
 
     if not args.baseline or args.command == "baseline":
         return None
     try:
-        return read(Path(args.baseline))
+        return read(Path(args.baseline), limits.max_bytes)
     except BaselineError as exc:
         raise UsageError(str(exc)) from None
 

@@ -11,6 +11,8 @@ from pcelint.core.loader import load_yaml
 from pcelint.core.mask import dotted
 from pcelint.core.schema import load_schema
 from pcelint.errors import ConfigError
+from pcelint.inputs.safeio import read_regular
+from pcelint.limits import Limits
 
 
 @dataclass
@@ -57,9 +59,12 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, Limits.max_bytes)  # bounded, as every read (docs/limits.md)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}.") from None
+    if len(raw) > Limits.max_bytes:
+        raise ConfigError(f"{path}: the config file is larger than {Limits.max_bytes} bytes; "
+                          "pcelint refuses it.")
     loaded = load_yaml(raw)
     config = Config(path, loaded.data or {}, loaded.spans)
     for problem in loaded.problems:

@@ -46,6 +46,7 @@ _NAME_KEYS = {("pce_fqdn",), ("service_discovery_fqdn",), ("supercluster_fqdn",)
 _PORTS = (("front_end_https_port", 8443), ("front_end_event_service_port", 8444),
           ("front_end_management_https_port", None))
 _MISSING = object()
+_CORE = re.compile(r"core\d?")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -134,7 +135,7 @@ def _counts(files) -> str:
     counts: dict = {}
     for node in files:
         kind = node.get("node_type")
-        kind = "core" if isinstance(kind, str) and re.fullmatch(r"core\d?", kind) else kind
+        kind = "core" if isinstance(kind, str) and _CORE.fullmatch(kind) else kind
         counts[str(kind)] = counts.get(str(kind), 0) + 1
     return ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
 

@@ -26,6 +26,7 @@ class Settings:
     dns: bool = False
     nameservers: list = field(default_factory=list)  # ["host", "host:port"]
     dns_timeout: float = 2.0
+    dns_deadline: float | None = 20.0  # seconds for all DNS work of a run (--dns-deadline)
     live: bool = False  # `pair --live`: also audit what the PCEs serve (inputs/tls/live.py)
     connect: tuple = ()  # parsed --connect rules: (name or '', port or None, host, port)
     tls_timeout: float = 5.0

@@ -107,3 +107,164 @@ def test_rules_document_is_current_and_has_every_sarif_help_anchor():
     assert text == rules_document(), "regenerate docs/rules.md (see its first line)"
     for r in RULES:
         assert f'<a id="{r.code.lower()}"></a>' in text
+
+
+# -- every regular expression and glob runs in linear time (issue 12) ---------------------------
+
+REGEX_CALLS = {"compile", "search", "match", "fullmatch", "sub", "subn", "findall", "finditer",
+               "split"}
+# Calls of `re.<function>` that are not a module-level compiled pattern, and why they are safe:
+REGEX_CALLS_ALLOWED = {
+    ("pcelint/core/rule.py", "search"): "sections of the package's own rule docstrings",
+    ("pcelint/reporters/ruledocs.py", "sub"): "code fences of the package's own rule docstrings",
+    ("pcelint/core/schema.py", "compile"): "the shipped schema's `pattern`s (listed below)",
+}
+
+
+def _regex_calls():
+    """(file, function, line) of every `re.<function>(...)` call in the package's source that is
+    not `NAME = re.compile(...)` at module level."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "pcelint").rglob("*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        module_level = {id(node.value) for node in tree.body if isinstance(node, ast.Assign)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and \
+                    node.func.attr in REGEX_CALLS:
+                if node.func.attr == "compile" and id(node) in module_level:
+                    continue
+                found.append((path.relative_to(ROOT).as_posix(), node.func.attr, node.lineno))
+    return found
+
+
+def test_every_regular_expression_call_is_a_listed_pattern():
+    """A new `re.search(...)` on input would escape the linear-time test below: compile it at
+    module level (then the test runs it), or list it here with the reason it is safe."""
+    calls = _regex_calls()
+    assert [c for c in calls if c[:2] not in REGEX_CALLS_ALLOWED] == []
+    assert {c[:2] for c in calls} == set(REGEX_CALLS_ALLOWED)
+
+
+PATTERN_CHILD = r'''
+import importlib, pkgutil, re, sys
+import pcelint
+from pcelint.core.schema import load_schema
+from pcelint.post.globmatch import Glob
+
+N = int(sys.argv[1])
+
+def schema_patterns(schema, where="#"):
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "pattern" and isinstance(value, str):
+                yield where, value
+            else:
+                yield from schema_patterns(value, f"{where}/{key}")
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            yield from schema_patterns(value, f"{where}/{i}")
+
+patterns = {}
+for info in pkgutil.walk_packages(pcelint.__path__, "pcelint."):
+    if info.name.endswith("__main__"):
+        continue
+    module = importlib.import_module(info.name)
+    for name, value in vars(module).items():
+        if isinstance(value, re.Pattern):
+            patterns.setdefault(f"{info.name}.{name}", value)
+for name in ("runtime_env.schema.json", "pcelint-config.schema.json"):
+    for where, text in schema_patterns(load_schema(name)):
+        patterns[f"{name}{where}"] = re.compile(text)
+print("PATTERNS " + " ".join(sorted(patterns)), flush=True)
+
+def pieces(pattern):
+    """Characters and literal fragments of the pattern's source: what it repeats and anchors on."""
+    source = pattern.pattern
+    if isinstance(source, bytes):
+        source = source.decode("latin-1")
+    chars = set(source) | set("aA0 \t\n-:#/=.,'\"\\_")
+    chars |= {m for m in re.findall(r"\\(.)", source)}
+    for a, b in re.findall(r"(.)-(.)", source):  # one character of each class range
+        chars |= {a, b}
+    fragments = {f for f in re.findall(r"[A-Za-z0-9_$ -]{3,}", source)}
+    return sorted(chars), sorted(fragments)
+
+def cases(pattern):
+    chars, fragments = pieces(pattern)
+    for c in chars:
+        yield f"{c!r} x N", c * N
+        yield f"{c!r} x N + '!'", c * N + "\x00!"
+    for fragment in fragments:
+        for c in chars:
+            yield f"{fragment!r} + {c!r} x N", fragment + c * N + "\x00"
+            yield f"({fragment!r} + {c!r}) x N", (fragment + c) * (N // (len(fragment) + 1))
+    for a in ("a", "0", " ", "-"):
+        for b in chars:
+            yield f"({a!r} + {b!r}) x N/2", (a + b) * (N // 2)
+
+def run(name, pattern):
+    for label, text in cases(pattern):
+        data = text.encode("latin-1", "replace") if isinstance(pattern.pattern, bytes) else text
+        print(f"CASE {name} {label}", flush=True)
+        pattern.match(data)
+        for _ in pattern.finditer(data):
+            pass
+
+for name in sorted(patterns):
+    run(name, patterns[name])
+
+GLOBS = ["***?*?*?*?*?*?*?*?*?X", "**/**/**/**/**/**/**/**/X", "*a*a*a*a*a*a*a*a*b",
+         "?" * 1000 + "X", "*/" * 500 + "X", "**" * 512]
+PATHS = ["a/" * (N // 20), "a" * (N // 10), "a/b" * (N // 30), ("x" * 200 + "/") * (N // 2000)]
+for glob in GLOBS:
+    matcher = Glob(glob)
+    for i, path in enumerate(PATHS):
+        print(f"CASE glob {glob[:30]!r} path {i}", flush=True)
+        matcher.match(path)
+print("DONE", flush=True)
+'''
+
+
+def test_every_pattern_and_glob_is_linear_on_adversarial_input():
+    """Every compiled pattern of the package (module-level `re.Pattern`s and the shipped schemas'
+    `pattern`s) and the glob matcher, against long runs of the characters they repeat and anchor
+    on (100,000 characters, about the longest line of a 1 MiB file that makes sense): a quadratic
+    or exponential pattern takes minutes on them. Each case has its own hang detector (60 s, a
+    generous bound, not a timing assertion)."""
+    import os
+    import select
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen([sys.executable, "-c", PATTERN_CHILD, "100000"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    last, names, cases = "starting", [], 0
+    try:
+        while True:
+            ready, _, _ = select.select([proc.stdout], [], [], 60)
+            if not ready:
+                pytest.fail(f"hang (no progress for 60 s) in: {last}")
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith("PATTERNS "):
+                names = line.split()[1:]
+            elif line.startswith("CASE "):
+                last, cases = line[5:].strip(), cases + 1
+            elif line.startswith("DONE"):
+                break
+    finally:
+        proc.kill()
+        err = proc.communicate()[1]
+    assert line.startswith("DONE"), f"the child stopped in {last}: {err}"
+    # the patterns the package holds today are all there (a lost import would test nothing)
+    for expected in ("pcelint.reporters.excerpt._SECRET_VALUE", "pcelint.inputs.pem._BEGIN",
+                     "pcelint.inputs.tls.parse._PEM_BLOCK", "pcelint.core.loader.LINE_BREAK",
+                     "pcelint.discovery._NODE_KEYS", "pcelint.inputs.dns.zonefile._TTL"):
+        assert expected in names, names
+    assert any(n.startswith("runtime_env.schema.json#") for n in names)
+    assert cases > 1000

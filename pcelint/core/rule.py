@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from pcelint.core.options import Option, option, split
+
+__all__ = ["Option", "Rule", "option", "rule"]
+
 SCOPES = ("file", "pce", "pair", "run", "post")
 SECTIONS = ("What it does", "Why it matters", "Example", "Fix", "Options")
 
@@ -26,6 +30,7 @@ class Rule:
     paired_only: bool = False  # file rules that only apply to node files of a pair
     on_unparsed: bool = False  # file rules that also run on a file that failed to load
     tags: tuple = ()
+    option_schemas: dict = field(default_factory=dict)  # option name -> JSON Schema of a value
 
     @property
     def pascal_name(self) -> str:
@@ -40,8 +45,10 @@ def rule(code: str, name: str, level: str, scope: str, summary: str, *, options=
          paired_only: bool = False, on_unparsed: bool = False, tags=()) -> Callable[[Callable], Rule]:
     assert scope in SCOPES, scope
 
+    defaults, schemas = split(options)  # options: {name: option(default, type, ...) or default}
+
     def wrap(check: Callable) -> Rule:
         return Rule(code, name, level, scope, summary, check, inspect.cleandoc(check.__doc__ or ""),
-                    dict(options or {}), frozenset(needs), paired_only, on_unparsed, tuple(tags))
+                    defaults, frozenset(needs), paired_only, on_unparsed, tuple(tags), schemas)
 
     return wrap

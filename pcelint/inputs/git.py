@@ -5,6 +5,7 @@ Git failing or missing is never a crash: the rules that needed it are skipped wi
 """
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,25 +28,77 @@ def _git(repo: Path, *args, data: bytes | None = None):
         return None
 
 
-def cat_file_batch(repo: Path, objects: list[str]) -> list[bytes | None] | None:
+def cat_file_batch(repo: Path, objects: list[str], limit: int | None = None) -> list[bytes | None] | None:
     """The content of each object name (`REV:path`, `REV^{commit}`), None where git has none.
-    None for the whole list when git cannot run."""
+    None for the whole list when git cannot run. With `limit`, at most `limit + 1` bytes of each
+    object are kept (the rest is read from git's pipe and dropped), so the caller can tell "larger
+    than the limit" and memory stays bounded whatever the repository holds."""
     if not objects:
         return []
-    proc = _git(repo, "cat-file", "--batch", data="".join(f"{o}\n" for o in objects).encode())
-    if proc is None or proc.returncode != 0:
-        return None
-    out, pos, found = proc.stdout, 0, []
-    for _ in objects:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[2].isdigit():
-            size = int(header[2])
-            found.append(out[pos:pos + size])
-            pos += size + 1
+    if limit is None:
+        proc = _git(repo, "cat-file", "--batch", data="".join(f"{o}\n" for o in objects).encode())
+        if proc is None or proc.returncode != 0:
+            return None
+        return _parse_batch(io.BytesIO(proc.stdout), len(objects), None)
+    return _stream_batch(repo, objects, limit)
+
+
+def _parse_batch(out, count: int, limit: int | None) -> list[bytes | None]:
+    found = []
+    for _ in range(count):
+        header = out.readline()
+        if not header.endswith(b"\n"):
+            raise EOFError("git cat-file stopped early")
+        parts = header.split()
+        if len(parts) == 3 and parts[2].isdigit():
+            size = int(parts[2])
+            keep = size if limit is None else min(size, limit + 1)
+            data = out.read(keep)
+            left = size - len(data)
+            while left > 0:  # beyond the limit: read and drop
+                chunk = out.read(min(left, 1 << 20))
+                if not chunk:
+                    raise EOFError("git cat-file stopped early")
+                left -= len(chunk)
+            out.read(1)  # the newline after the content
+            found.append(data)
         else:  # "<name> missing" or "<name> ambiguous"
             found.append(None)
+    return found
+
+
+def _stream_batch(repo: Path, objects: list[str], limit: int) -> list[bytes | None] | None:
+    import subprocess  # only runs that ask git something pay for these
+    import threading
+
+    try:
+        proc = subprocess.Popen(["git", "-C", str(repo), "cat-file", "--batch"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+    timer = threading.Timer(GIT_TIMEOUT, proc.kill)
+    timer.start()
+
+    def feed():
+        try:
+            proc.stdin.write("".join(f"{o}\n" for o in objects).encode())
+            proc.stdin.close()
+        except OSError:
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        found = _parse_batch(proc.stdout, len(objects), limit)
+    except (OSError, EOFError, ValueError):
+        found = None
+    finally:
+        proc.stdout.close()
+        proc.kill()
+        proc.wait()
+        timer.cancel()
+        writer.join()
     return found
 
 
@@ -71,7 +124,8 @@ def provide_base(unit, settings, cache) -> list:
     for node in files:
         if names[node] is None:
             node.base_state = "outside"
-    blobs = cat_file_batch(repo, [f"{rev}^{{commit}}"] + [f"{rev}:{names[n]}" for n in inside])
+    blobs = cat_file_batch(repo, [f"{rev}^{{commit}}"] + [f"{rev}:{names[n]}" for n in inside],
+                           settings.limits.max_bytes)
     if blobs is None:
         for node in inside:
             node.base_state = "git-failed"
@@ -127,12 +181,14 @@ def tracked_key_blocks(repo_root: Path, settings) -> Repo:
         repo.error = "git could not list the tracked files"
         return repo
     paths = [os.fsdecode(p) for p in proc.stdout.split(b"\0") if p]
-    blobs = cat_file_batch(repo_root, [f":{p}" for p in paths]) or [None] * len(paths)
+    # each file is scanned up to 'max_bytes' (a key at its start is still found)
+    blobs = cat_file_batch(repo_root, [f":{p}" for p in paths], settings.limits.max_bytes) or \
+        [None] * len(paths)
     for path, blob in zip(paths, blobs):
         if blob is None:
             continue
         rel = settings.rel(repo_root / path)
-        text = blob.decode("utf-8", errors="replace")
+        text = blob[:settings.limits.max_bytes].decode("utf-8", errors="replace")
         found = pem_key_blocks(rel, text)
         if found:
             repo.key_blocks.extend(found)

@@ -10,17 +10,29 @@ from pathlib import Path
 
 from pcelint.about import version
 from pcelint.errors import BaselineError
+from pcelint.inputs.safeio import read_regular
+from pcelint.limits import Limits
 
 VERSION = 1
 
 
 
 
-def read(path: Path) -> frozenset:
+def read(path: Path, max_bytes: int = Limits.max_bytes) -> frozenset:
+    """The fingerprints of a baseline file, read through the bounded reader (`max_bytes`): a
+    baseline that names a device or a huge file is an error, never an unbounded read."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        raw = read_regular(path, max_bytes)
     except OSError as exc:
-        raise BaselineError(f"cannot read the baseline '{path}': {exc.strerror}.") from None
+        raise BaselineError(f"cannot read the baseline '{path}': "
+                            f"{exc.strerror or type(exc).__name__}.") from None
+    if len(raw) > max_bytes:
+        raise BaselineError(f"the baseline '{path}' is larger than {max_bytes} bytes; pcelint "
+                            "refuses it (raise the 'max_bytes' limit if it really is a baseline).")
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise BaselineError(f"the baseline '{path}' is not JSON: it nests too deeply.") from None
     except ValueError as exc:
         raise BaselineError(f"the baseline '{path}' is not JSON: {exc}.") from None
     if not isinstance(doc, dict) or doc.get("version") != VERSION or \

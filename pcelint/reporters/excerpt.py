@@ -5,9 +5,13 @@ import re
 
 from pcelint.core.mask import SECRET_MARKERS
 
+# A key (a run of [\w.-] holding a marker, optionally quoted) and its value. Linear: a key starts
+# only where a run starts, a lazy lookahead finds the marker once per run, and the possessive
+# quantifiers never give characters back (`[\w.-]*(?:marker)[\w.-]*` from every position of a
+# run was quadratic in its length).
 _SECRET_VALUE = re.compile(
-    r"(?P<key>[\"']?[\w.-]*(?:%s)[\w.-]*[\"']?\s*:[ \t]*)(?P<value>[^,}\]#\n]*)" %
-    "|".join(SECRET_MARKERS), re.I)
+    r"(?P<key>(?<![\w.-])[\"']?(?=[\w.-]*?(?:%s))[\w.-]++[\"']?\s*+:[ \t]*+)"
+    r"(?P<value>[^,}\]#\n]*+)" % "|".join(SECRET_MARKERS), re.I)
 _PEM_BODY = re.compile(r"^[A-Za-z0-9+/=]{16,}$")
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pcelint.core.findings import Location, Problem, Skip
 from pcelint.core.keys import APF, CERT_KEY, KEY_KEY
 from pcelint.core.names import fqdn_problem, is_ip, norm
-from pcelint.core.rule import rule
+from pcelint.core.rule import option, rule
 from pcelint.inputs.tls import views as tls
 from pcelint.inputs.tls.san import covers, reference_name, san_problem
 from pcelint.rules import served
@@ -287,7 +287,9 @@ def cert_not_shared(pair, ctx):
 
 @rule("PCE404", "cert-validity", "error", "pair",
       "A certificate in the file is expired, not yet valid, or expires soon.",
-      options={"warn_days": 30, "soon_level": "warning"}, needs=NEEDS,
+      options={"warn_days": option(30, "integer", minimum=0, maximum=36500),
+               "soon_level": option("warning", "string", enum=("error", "warning", "note"))},
+      needs=NEEDS,
       tags=("correctness", "certificate"))
 def cert_validity(pair, ctx):
     """
@@ -618,7 +620,8 @@ def cert_chain(pair, ctx):
 
 @rule("PCE408", "cert-weak-crypto", "warning", "pair",
       "RSA below 2048 bits, or an MD5/SHA-1 signature in the chain.",
-      options={"min_rsa_bits": 2048}, needs=NEEDS, tags=("security", "certificate"))
+      options={"min_rsa_bits": option(2048, "integer", minimum=1, maximum=65536)}, needs=NEEDS,
+      tags=("security", "certificate"))
 def cert_weak_crypto(pair, ctx):
     """
     ## What it does

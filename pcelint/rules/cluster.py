@@ -5,6 +5,7 @@ from collections import Counter
 
 from pcelint.core.findings import Problem
 from pcelint.core.keys import APF, CERT_KEY, KEY_KEY
+from pcelint.core.listing import clip, listed
 from pcelint.core.mask import dotted, is_secret_key, shown
 from pcelint.core.names import norm
 from pcelint.core.rule import rule
@@ -286,7 +287,8 @@ def cluster_topology(pce, ctx):
     counts = node_type_counts(pce)
     why = topology_problem(counts, pce.first.get("cluster_type"))
     if why:
-        listing = ", ".join(f"{n} x '{t}'" for t, n in sorted(counts.items()))
+        listing = listed((f"{n} x '{clip(t, 60)}'" for t, n in sorted(counts.items())),
+                         quote=False, clip_at=None)
         yield Problem(f"The {pce.role} PCE's node files ({listing}) are not a valid cluster: {why}; "
                       "add or correct node files.", pce.first.loc("node_type"))
 

@@ -5,8 +5,9 @@ import ipaddress
 
 from pcelint.core.findings import Location, Problem, Skip, Skipped, Span
 from pcelint.core.keys import APF
+from pcelint.core.listing import listed
 from pcelint.core.names import fqdn_problem, norm
-from pcelint.core.rule import rule
+from pcelint.core.rule import option, rule
 from pcelint.inputs.dns.provider import NO_DNS_DATA
 
 ACTIVE_KEY = APF
@@ -61,7 +62,8 @@ def _max_ttl(pair, ctx) -> int:
 
 @rule("PCE601", "dns-ttl-too-long", "warning", "pair",
       "A TTL on the path from active_pce_fqdn to its addresses exceeds max_ttl (default 1800 s).",
-      options={"max_ttl": DEFAULT_MAX_TTL}, needs=("dns",), tags=("reliability",))
+      options={"max_ttl": option(DEFAULT_MAX_TTL, "integer", minimum=0, maximum=2147483647)},
+      needs=("dns",), tags=("reliability",))
 def dns_ttl_too_long(pair, ctx):
     """
     ## What it does
@@ -113,7 +115,7 @@ def dns_ttl_too_long(pair, ctx):
         if record.ttl <= limit:
             continue
         what = f"CNAME record '{record.name}' (to '{record.values[0]}')" if record.rdtype == "CNAME" \
-            else f"{record.rdtype} record '{record.name}' (" + ", ".join(f"'{v}'" for v in record.values) + ")"
+            else f"{record.rdtype} record '{record.name}' (" + listed(record.values) + ")"
         note = "" if record.authoritative else (
             "; the answer was not authoritative, so this may be a cache's remaining time")
         if record.mixed_ttls:
@@ -218,9 +220,9 @@ def _addresses_of(pce, evidence):
     resolved = _ips(resolved)
     parts = []
     if resolved:
-        parts.append(f"its pce_fqdn '{name}' resolves to " + ", ".join(f"'{a}'" for a in sorted(resolved)))
+        parts.append(f"its pce_fqdn '{name}' resolves to " + listed(sorted(resolved)))
     if public:
-        parts.append("its cluster_public_ips are " + ", ".join(f"'{a}'" for a in sorted(public)))
+        parts.append("its cluster_public_ips are " + listed(sorted(public)))
     return resolved | public, bool(resolved or public), "; ".join(parts)
 
 
@@ -271,14 +273,14 @@ def dns_wrong_target(pair, ctx):
         return  # PCE602 reports it
     target = _ips(answer.addresses)
     final = answer.final[0] if answer.final else None
-    shown = ", ".join(f"'{a}'" for a in sorted(target))
+    shown = listed(sorted(target))  # at most MAX_LISTED addresses, and how many more
     active, active_known, active_how = _addresses_of(pair.active, evidence)
     standby, _, standby_how = _addresses_of(pair.standby, evidence)
     on_standby = sorted(target & standby - active)
     if on_standby:
-        listed = ", ".join(f"'{a}'" for a in on_standby)
         yield Problem(
-            f"'active_pce_fqdn' '{name}' resolves to {shown} (from {final.source}); {listed} "
+            f"'active_pce_fqdn' '{name}' resolves to {shown} (from {final.source}); "
+            f"{listed(on_standby)} "
             f"{'is' if len(on_standby) == 1 else 'are'} the standby PCE's ({standby_how}). Point "
             f"'{name}' at the active PCE.",
             node.loc(*ACTIVE_KEY),
@@ -290,9 +292,9 @@ def dns_wrong_target(pair, ctx):
                       "it declares no cluster_public_ips")
     stray = sorted(target - active)
     if stray:
-        listed = ", ".join(f"'{a}'" for a in stray)
         yield Problem(
-            f"'active_pce_fqdn' '{name}' resolves to {shown} (from {final.source}); {listed} "
+            f"'active_pce_fqdn' '{name}' resolves to {shown} (from {final.source}); "
+            f"{listed(stray)} "
             f"{'is' if len(stray) == 1 else 'are'} not the active PCE's ({active_how}). Point "
             f"'{name}' at the active PCE.",
             node.loc(*ACTIVE_KEY), _record_at(final), discriminator="other")

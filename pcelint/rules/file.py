@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pcelint.core.comments import parse
 from pcelint.core.findings import Location, Problem
+from pcelint.core.listing import MAX_LISTED, clip
 from pcelint.core.rule import rule
 
 
@@ -122,6 +123,12 @@ def unsafe_input(node, ctx):
     yield from _loader_problems(node, "PCE003")
 
 
+def _tokens(tokens) -> str:
+    """The rule tokens of a comment, at most MAX_LISTED of them (a comment may hold thousands)."""
+    return "'" + ", ".join(clip(t) for t in tokens[:MAX_LISTED]) + "'" + \
+        (f" and {len(tokens) - MAX_LISTED} more" if len(tokens) > MAX_LISTED else "")
+
+
 @rule("PCE004", "suppression-without-reason", "warning", "file",
       "A '# pcelint: disable=...' comment gives no '-- reason'.", on_unparsed=True,
       tags=("maintainability",))
@@ -158,7 +165,7 @@ def suppression_without_reason(node, ctx):
     """
     for s in parse(node.rel, node.lines):
         if not s.reason:
-            yield Problem(f"The suppression of '{', '.join(s.tokens)}' gives no reason; add "
+            yield Problem(f"The suppression of {_tokens(s.tokens)} gives no reason; add "
                           "' -- ' and why the finding is acceptable.", Location(node.rel, s.span),
                           discriminator=s.text)
 
@@ -199,7 +206,7 @@ def unused_suppression(unused, ctx):
     count: dict = {}
     for s, tokens in unused.items.items():
         n = count[(s.path, s.text)] = count.get((s.path, s.text), 0) + 1
-        yield Problem(f"The suppression of '{', '.join(tokens)}' matched no finding; remove it "
+        yield Problem(f"The suppression of {_tokens(tokens)} matched no finding; remove it "
                       "(or the rules in it that no longer fire).", Location(s.path, s.span),
                       discriminator=f"{s.text}#{n}")
 

@@ -7,9 +7,10 @@ import math
 
 from pcelint.core.findings import Problem
 from pcelint.core.keys import APF, PCE_FQDN, SUPERCLUSTER_FQDN
+from pcelint.core.listing import clip
 from pcelint.core.mask import HIDDEN, dotted, shown
 from pcelint.core.names import fqdn_problem, is_ip
-from pcelint.core.rule import rule
+from pcelint.core.rule import option, rule
 from pcelint.core.schema import load_schema, subschema, validate
 
 SCHEMA_FILE = "runtime_env.schema.json"
@@ -152,9 +153,12 @@ def _misplaced(path, key) -> bool:
     return key in _HOME and path != _HOME[key]
 
 
+MAX_SUGGESTIONS = 100  # unknown keys of one file that get a spelling suggestion (docs/limits.md)
+
+
 @rule("PCE102", "unknown-key", "warning", "file",
       "A key the schema does not know: a likely typo (warning) or a key from a newer release (note).",
-      options={"extra_keys": []}, tags=("maintainability",))
+      options={"extra_keys": option([], "array", items="string")}, tags=("maintainability",))
 def unknown_key(node, ctx):
     """
     ## What it does
@@ -192,6 +196,7 @@ def unknown_key(node, ctx):
     """
     root = load_schema(SCHEMA_FILE)
     extra = {str(k) for k in list(ctx.options["extra_keys"] or []) + list(ctx.settings.extra_keys)}
+    suggested: dict = {}  # (section, key) -> close match or None; at most MAX_SUGGESTIONS of them
     for path, key in _all_keys(node.data):
         section = subschema(root, path) if all(isinstance(k, str) for k in path) else None
         if section is None or "properties" not in section or _misplaced(path, key):
@@ -199,16 +204,26 @@ def unknown_key(node, ctx):
         known = section["properties"]
         if key in known or dotted(path + (key,)) in extra:
             continue
-        import difflib  # only for an unknown key
+        where = f"in '{clip(dotted(path))}'" if path else "at the top level"
+        shown_key = clip(key)
+        asked = (tuple(path), str(key))
+        if asked not in suggested and len(suggested) < MAX_SUGGESTIONS:
+            # difflib compares with every known key: 40,000 unknown keys cost 16 s
+            import difflib  # only for an unknown key
 
-        close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.8)
-        where = f"in '{dotted(path)}'" if path else "at the top level"
-        if close:
-            message = (f"The key '{key}' {where} is not a known runtime_env key; did you mean "
+            suggested[asked] = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.8)
+        close = suggested.get(asked)
+        if close is None:
+            message = (f"The key '{shown_key}' {where} is not a known runtime_env key; check it against "
+                       "your PCE release, or list it in 'extra_keys' (pcelint suggests spellings "
+                       f"for the first {MAX_SUGGESTIONS} unknown keys of a file only).")
+            level = "note"
+        elif close:
+            message = (f"The key '{shown_key}' {where} is not a known runtime_env key; did you mean "
                        f"'{close[0]}'? The PCE ignores unknown keys.")
             level = None
         else:
-            message = (f"The key '{key}' {where} is not a known runtime_env key; check it against "
+            message = (f"The key '{shown_key}' {where} is not a known runtime_env key; check it against "
                        "your PCE release, or list it in 'extra_keys'.")
             level = "note"
         yield Problem(message, node.loc(*path, key, part="key"), level=level)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pcelint.core.findings import Problem, Skipped
 from pcelint.core.keys import APF
+from pcelint.core.listing import clip, listed
 from pcelint.core.names import norm
 from pcelint.core.rule import rule
 from pcelint.rules.cluster import (
@@ -348,7 +349,8 @@ def pair_asymmetry(pair, ctx):
                           discriminator=key)
     sa, ss = _shape(pair.active), _shape(pair.standby)
     if sa != ss:
-        describe = lambda c: ", ".join(f"{n} x '{t}'" for t, n in sorted(c.items())) or "none"
+        describe = lambda c: listed((f"{n} x '{clip(t, 60)}'" for t, n in sorted(c.items())),
+                                    quote=False, clip_at=None) or "none"
         yield Problem(f"The standby has nodes {describe(ss)} but the active has {describe(sa)}; "
                       "give both PCEs the same topology.", s.loc("node_type"),
                       _related(a, ("node_type",), "active's first 'node_type'"),

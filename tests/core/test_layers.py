@@ -12,11 +12,12 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pcelint"
 # Lowest first. A module may import modules of its own layer or of a lower one; within a layer the
 # cycle check keeps the graph honest. A module is matched by its longest listed prefix.
 LAYERS = (
-    ("base", ("pcelint", "pcelint.core", "pcelint.about", "pcelint.errors", "pcelint.limits", "pcelint.core.findings",
-              "pcelint.core.names", "pcelint.core.mask")),
+    ("base", ("pcelint", "pcelint.core", "pcelint.about", "pcelint.errors", "pcelint.limits",
+              "pcelint.core.findings", "pcelint.core.names", "pcelint.core.mask",
+              "pcelint.core.listing")),
     ("model", ("pcelint.core.loader", "pcelint.core.model", "pcelint.core.schema",
                "pcelint.core.comments", "pcelint.core.rule", "pcelint.core.keys",
-               "pcelint.core.owners")),
+               "pcelint.core.owners", "pcelint.core.options")),
     ("inputs", ("pcelint.inputs",)),
     ("rules", ("pcelint.rules",)),
     ("registry", ("pcelint.core.registry",)),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import math
+import time
 from dataclasses import dataclass
 
 import dns.asyncquery
@@ -21,7 +23,13 @@ import dns.resolver
 
 from pcelint.core.findings import Notification
 from pcelint.core.keys import MAX_CNAME_CHAIN
+from pcelint.core.listing import listed
 from pcelint.inputs.dns.answers import Record, Resolution
+from pcelint.inputs.dns.servers import split_server
+
+MAX_ZONE_WALK = 10  # SOA queries to find one name's zone (walking up its labels), at most
+MAX_NS_HOSTS = 8  # NS hosts of one zone whose addresses are looked up
+MAX_ZONE_SERVERS = 8  # addresses of one zone's servers that are asked
 
 
 @dataclass(frozen=True)
@@ -33,18 +41,6 @@ class Server:
     def label(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
-
-
-def split_server(text: str) -> tuple[str, int]:
-    """'HOST[:PORT]', '[v6]:PORT' or a bare IPv6 address -> (host, port)."""
-    text = text.strip()
-    if text.startswith("["):
-        host, _, rest = text[1:].partition("]")
-        return host, int(rest[1:]) if rest.startswith(":") else 53
-    if text.count(":") == 1:
-        host, port = text.split(":")
-        return host, int(port)
-    return text, 53
 
 
 def _absolute(name: str) -> str:
@@ -59,6 +55,7 @@ class Live:
         self.ns_port = ns_port
         self.errors: dict = {}  # (server label, what went wrong) -> names asked
         self.zone_servers: dict = {}
+        self.recursive_asked: dict = {}  # (name, type) -> task: each asked once per run
 
     def _fail(self, server: Server, what: str, qname: str):
         self.errors.setdefault((server.label, what), set()).add(qname)
@@ -103,11 +100,16 @@ class Live:
         if servers is None:
             servers = [Server(h) for h in dns.resolver.Resolver().nameservers if _is_ip(h)]
             self.recursors = servers
-        return await self.ask(qname, rdtype, servers, recurse=True)
+        key = (qname.lower(), rdtype)
+        task = self.recursive_asked.get(key)
+        if task is None:  # CNAME steps and names of one zone share their SOA and NS questions
+            task = self.recursive_asked[key] = asyncio.ensure_future(
+                self.ask(qname, rdtype, servers, recurse=True))
+        return await asyncio.shield(task)
 
     async def _find_zone(self, name: str) -> str | None:
         current = dns.name.from_text(name)
-        while True:
+        for _ in range(MAX_ZONE_WALK):  # a server that never sends a SOA must not cost 127 asks
             _, response = await self._recursive(current.to_text(), "SOA")
             if response is None:
                 return None
@@ -121,6 +123,7 @@ class Live:
             if current == dns.name.root:
                 return None
             current = current.parent()
+        return None
 
     async def authoritative(self, name: str):
         """The zone's authoritative servers (SOA, then NS, then their addresses), or a reason."""
@@ -130,14 +133,14 @@ class Live:
         if zone not in self.zone_servers:
             _, response = await self._recursive(zone, "NS")
             hosts = [r.target.to_text() for rrset in (response.answer if response else [])
-                     if rrset.rdtype == dns.rdatatype.NS for r in rrset]
+                     if rrset.rdtype == dns.rdatatype.NS for r in rrset][:MAX_NS_HOSTS]
             found = await asyncio.gather(*(self._recursive(h, "A") for h in hosts))
             servers = []
             for _, reply in found:
                 for rrset in (reply.answer if reply else []):
                     if rrset.rdtype == dns.rdatatype.A:
                         servers += [Server(r.address, self.ns_port) for r in rrset]
-            self.zone_servers[zone] = list(dict.fromkeys(servers))
+            self.zone_servers[zone] = list(dict.fromkeys(servers))[:MAX_ZONE_SERVERS]
         servers = self.zone_servers[zone]
         if not servers:
             return None, f"no authoritative name server of zone '{zone}' could be found"
@@ -156,7 +159,7 @@ class Live:
             (server, reply), (_, reply6) = await asyncio.gather(
                 self.ask(current, "A", servers), self.ask(current, "AAAA", servers))
             if reply is None or reply6 is None:
-                labels = ", ".join(f"'{s.label}'" for s in servers)
+                labels = listed(s.label for s in servers)
                 return Resolution(asked, "unknown", chain, reason=(
                     f"no name server answered for '{current}' (asked {labels})"))
             aa = bool(reply.flags & dns.flags.AA)
@@ -197,10 +200,9 @@ class Live:
     def notifications(self):
         notes = []
         for (label, what), names in sorted(self.errors.items()):
-            listed = ", ".join(f"'{n}'" for n in sorted(names))
             notes.append(Notification("warning", (
-                f"The name server '{label}' {what} (queries for {listed}); a DNS rule left with "
-                "no answer is listed as skipped.")))  # about a server, not any one rule
+                f"The name server '{label}' {what} (queries for {listed(sorted(names))}); a DNS "
+                "rule left with no answer is listed as skipped.")))  # about a server, not any one rule
         return notes
 
 
@@ -225,33 +227,86 @@ async def _server_addresses(specs, timeout):
     servers, problems = [], []
     loop = asyncio.get_running_loop()
     for spec in specs:
-        host, port = split_server(spec)
+        try:
+            host, port = split_server(spec)
+        except ValueError as exc:  # the command line checks this; a programmatic caller may not
+            problems.append(f"The name server {exc}; it is not asked.")
+            continue
         if _is_ip(host):
             servers.append(Server(host, port))
             continue
         try:
             infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=2), timeout)
             servers.append(Server(infos[0][4][0], port))
-        except (OSError, asyncio.TimeoutError) as exc:
+        except (OSError, ValueError, asyncio.TimeoutError) as exc:  # ValueError: IDNA
             problems.append(f"The name server '{spec}' could not be found ({type(exc).__name__}); "
                             "it is not asked.")
     return servers, problems
 
 
-def resolve_names(names, nameservers, timeout: float, recursors=None, ns_port: int = 53):
-    """Resolve every name concurrently -> ({name: Resolution}, [Notification])."""
+def deadline_reason(deadline: float, name: str) -> str:
+    return (f"the run's DNS deadline ({deadline:g} s, --dns-deadline) passed before "
+            f"'{_absolute(name)}' was resolved")
+
+
+def resolve_names(names, nameservers, timeout: float, recursors=None, ns_port: int = 53,
+                  deadline: float | None = None, deadline_at: float | None = None):
+    """Resolve every name concurrently -> ({name: Resolution}, [Notification]).
+
+    `deadline` (seconds, --dns-deadline) bounds all of it, however the answers chain: when it
+    passes (at `deadline_at`, a time.monotonic() value shared by the whole run), the names not yet
+    resolved are `unknown` with the deadline as the reason, and one notification says so."""
+    if deadline_at is None and deadline is not None:
+        deadline_at = time.monotonic() + deadline
+
+    def left() -> float | None:
+        if deadline_at is None or not math.isfinite(deadline_at):
+            return None  # no deadline (the command line refuses a non-finite one)
+        return max(0.0, deadline_at - time.monotonic())
 
     async def run():
-        servers, problems = await _server_addresses(nameservers, timeout)
+        late = {}
+        try:
+            servers, problems = await asyncio.wait_for(_server_addresses(nameservers, timeout),
+                                                       left())
+        except asyncio.TimeoutError:
+            return {}, [], None, list(names)
         if nameservers and not servers:
             reason = "none of the name servers given could be found"
-            return {n: Resolution(_absolute(n), "unknown", reason=reason) for n in names}, problems, None
+            return {n: Resolution(_absolute(n), "unknown", reason=reason) for n in names}, problems, None, []
         live = Live(servers, timeout, recursors, ns_port)
-        answers = await asyncio.gather(*(live.resolve(n) for n in names))
-        return dict(zip(names, answers)), problems, live
+        tasks = {n: asyncio.ensure_future(live.resolve(n)) for n in names}
+        if tasks:
+            await asyncio.wait(tasks.values(), timeout=left())
+        answers = {}
+        for name, task in tasks.items():
+            if task.done() and task.exception() is not None:  # never a crash on an answer
+                answers[name] = Resolution(_absolute(name), "unknown", reason=(
+                    f"the DNS answers for it could not be used ({type(task.exception()).__name__})"))
+            elif task.done():
+                answers[name] = task.result()
+            else:
+                task.cancel()
+                late[name] = task
+        if late:
+            await asyncio.gather(*late.values(), return_exceptions=True)
+        for task in live.recursive_asked.values():
+            task.cancel()
+        await asyncio.gather(*live.recursive_asked.values(), return_exceptions=True)
+        return answers, problems, live, list(late)
 
-    answers, problems, live = asyncio.run(run())
+    answers, problems, live, late = asyncio.run(run())
     notes = [Notification("warning", p) for p in problems]
     if live is not None:
         notes += live.notifications()
+    if late:
+        shown = deadline if deadline is not None else 0
+        for name in late:
+            answers[name] = Resolution(_absolute(name), "unknown", reason=deadline_reason(shown, name))
+        notes.append(Notification("warning", (
+            f"The run's DNS deadline ({shown:g} s, --dns-deadline) passed before "
+            f"{len(late)} {'name was' if len(late) == 1 else 'names were'} resolved "
+            f"({listed(sorted(_absolute(n) for n in late))}); the DNS rules that needed "
+            f"{'it' if len(late) == 1 else 'them'} are listed as skipped. Raise --dns-deadline, "
+            "or name a faster server with --nameserver."), "PCE601"))
     return answers, notes

@@ -6,6 +6,7 @@ are given or live DNS is asked for.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from pcelint.core.findings import Notification
@@ -76,7 +77,14 @@ def live_answers(names, settings, cache):
     notes = []
     if wanted:
         from pcelint.inputs.dns.live import resolve_names
-        answers, notes = resolve_names(wanted, list(servers), settings.dns_timeout)
+
+        # one deadline for the whole run (--dns-deadline): set by the first DNS work, and shared
+        # with the worker processes through the seeded cache
+        deadline = getattr(settings, "dns_deadline", None)
+        deadline_at = cache.setdefault(("dns-deadline",), None if deadline is None else
+                                       time.monotonic() + deadline)
+        answers, notes = resolve_names(wanted, list(servers), settings.dns_timeout,
+                                       deadline=deadline, deadline_at=deadline_at)
         for name, answer in answers.items():
             cache[("dns-live", name, servers, settings.dns_timeout)] = answer
     return {n: cache[("dns-live", n, servers, settings.dns_timeout)] for n in names}, notes

@@ -33,6 +33,8 @@ PORT_KEYS = ("front_end_https_port", "front_end_event_service_port",
              "front_end_management_https_port")
 _READ = 16384
 
+_LINE_REF = re.compile(r" \((?:at )?line \d+\)| at line \d+")  # into the PEM pcelint built
+
 
 @dataclass
 class Endpoint:
@@ -323,8 +325,7 @@ def _bundle(ders: list[bytes], settings, cache):
                    for d in ders)
     bundle = certs.load_bundle(pem, cache, limit, settings.limits.max_san_entries)
     if bundle.error:  # line numbers would point into the PEM pcelint built: left out
-        why = re.sub(r" \((?:at )?line \d+\)| at line \d+", "",
-                     bundle.error.replace(" in the file", ""))
+        why = _LINE_REF.sub("", bundle.error.replace(" in the file", ""))
         return None, f"its chain cannot be parsed: {why}"
     return bundle, None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pcelint.core.findings import Location, Skipped, Span
+from pcelint.core.listing import listed
 from pcelint.inputs.tls.locate import Located
 
 NEED = "certs"
@@ -118,8 +119,7 @@ def unnamed_reasons(rels, total: int = 0) -> list[str]:
 
 
 def _quoted(items) -> str:
-    items = [f"'{i}'" for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return listed(items, last=" and ", clip_at=None)  # at most MAX_LISTED, and how many more
 
 
 def all_groups(pair):
