@@ -74,6 +74,10 @@ def _common(parser, baseline=False):
                             help="keep suppressed findings in json and sarif")
         parser.add_argument("--show-skips", action="store_true",
                             help="list every skipped rule per pair in the text report")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="bypass the persistent result cache")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="keep the result cache there (default: .pcelint_cache/ at the root)")
     _pair_options(parser)
 
 

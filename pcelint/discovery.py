@@ -1,11 +1,9 @@
 """From PATHs (and the config) to units: pairs and lone node files, as CLI.md describes."""
 from __future__ import annotations
 
-import glob
 import os
 import re
 import stat
-import subprocess
 from pathlib import Path
 
 from pcelint.core.keys import CONFIG_NAMES
@@ -135,6 +133,8 @@ def walk(folder: Path, repo_root: Path | None, max_files: int) -> list[Path]:
 
 
 def _not_ignored(paths: list[Path], repo_root: Path) -> list[Path]:
+    import subprocess  # only inside a git work tree
+
     try:
         proc = subprocess.run(["git", "-C", str(repo_root), "check-ignore", "--stdin", "-z"],
                               input=b"\0".join(os.fsencode(str(p)) for p in paths),
@@ -157,6 +157,8 @@ class Discovery:
 
     # -- config pairs ------------------------------------------------------------------------
     def _config_pairs(self) -> list[PairSpec]:
+        import glob  # only with a config that lists pairs
+
         specs = []
         for index, entry in enumerate(self.config.data["pairs"]):
             sides = {}

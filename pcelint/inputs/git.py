@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +17,10 @@ from pcelint.inputs.pem import key_blocks
 GIT_TIMEOUT = 60
 
 
-def _git(repo: Path, *args, data: bytes | None = None) -> subprocess.CompletedProcess | None:
+def _git(repo: Path, *args, data: bytes | None = None):
+    """The CompletedProcess, or None when git cannot run."""
+    import subprocess  # only runs that ask git something pay for it
+
     try:
         return subprocess.run(["git", "-C", str(repo), *args], input=data, capture_output=True,
                               timeout=GIT_TIMEOUT)
@@ -67,6 +68,9 @@ def _parse_batch(out, count: int, limit: int | None) -> list[bytes | None]:
 
 
 def _stream_batch(repo: Path, objects: list[str], limit: int) -> list[bytes | None] | None:
+    import subprocess  # only runs that ask git something pay for these
+    import threading
+
     try:
         proc = subprocess.Popen(["git", "-C", str(repo), "cat-file", "--batch"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -13,6 +13,7 @@ from pcelint.core.findings import Notification
 from pcelint.core.keys import APF
 from pcelint.core.model import Pair
 from pcelint.core.names import fqdn_problem, norm
+from pcelint.inputs import trace
 from pcelint.inputs.dns.answers import DnsEvidence
 
 NO_DNS_DATA = "no DNS data: give --zone-file or --dns"
@@ -46,6 +47,7 @@ def _zones(pair, settings, cache, notes):
     zones = []
     for path, origin in _zone_entries(pair.options):
         display = settings.rel(Path(path))
+        trace.reread(path, settings.limits.max_zone_bytes)  # the result cache keys on its content
         try:
             key = ("zone", path, origin, display, os.stat(path).st_mtime_ns)
         except OSError:

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from pcelint.inputs import trace
 from pcelint.inputs.pem import is_encrypted, key_blocks
 from pcelint.inputs.safeio import read_regular
 
@@ -98,11 +99,19 @@ def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | 
             data = read_regular(path, limit)
         except OSError as exc:
             files[key] = (None, f"it cannot be read ({exc.strerror or type(exc).__name__})")
+            state = trace.error_state(exc)
         else:
+            state = trace.data_state(data) if trace.ACTIVE is not None else None
             if len(data) > limit:
                 files[key] = (None, f"it is larger than {limit} bytes")
             else:
                 files[key] = (data, None)
+        cache.setdefault("certs.states", {})[key] = state
+    if trace.ACTIVE is not None:  # the result cache keys on what was read (core/cache.py)
+        states = cache.setdefault("certs.states", {})
+        if states.get(key) is None:  # read before the recording started
+            states[key] = trace.read_state(path, limit)
+        trace.read(path, limit, states[key])
     return files[key]
 
 
@@ -322,8 +331,32 @@ def when(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime(_TIME_FORMAT)
 
 
+# Signature checks are the dearest part of PCE407, and a pair's two PCEs usually serve the same
+# bundle: each distinct (bundle, CA bundle, moment) is verified once per process. Keyed by content
+# hashes and certificate counts (a bundle's certificates depend on its bytes and the limits only).
+_VERIFIED: dict = {}
+_VERIFIED_MAX = 8192  # entries; a fleet's worth, then start over (bounded memory)
+
+
+def _memo(key, compute):
+    if key in _VERIFIED:
+        return _VERIFIED[key]
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    value = _VERIFIED[key] = compute()
+    return value
+
+
+def _identity(bundle: CertBundle) -> tuple:
+    return (bundle.sha256, len(bundle.certs), bundle.error, len(bundle.left_out))
+
+
 def order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
     """The first certificate not issued by the next one in the file (each must be), or None."""
+    return _memo(("order", _identity(bundle)), lambda: _order_problem(bundle))
+
+
+def _order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
     from cryptography.exceptions import InvalidSignature
 
     for cert, issuer in zip(bundle.certs, bundle.certs[1:]):
@@ -377,6 +410,12 @@ def _which(cert: CertInfo) -> str:
 
 
 def chain_problems(bundle: CertBundle, ca: CertBundle, at: datetime) -> list[ChainProblem]:
+    """`_chain_problems`, once per distinct (bundle, CA bundle, moment) and process."""
+    return list(_memo(("chain", _identity(bundle), _identity(ca), at),
+                      lambda: tuple(_chain_problems(bundle, ca, at))))
+
+
+def _chain_problems(bundle: CertBundle, ca: CertBundle, at: datetime) -> list[ChainProblem]:
     """Why the bundle does not build to a root in the CA bundle, each with what to change.
 
     The path is followed by signature first (so a missing issuer, or a re-keyed CA whose
