@@ -77,6 +77,10 @@ def _common(parser, baseline=False):
     parser.add_argument("--limit", metavar="NAME=N", action="append", type=_limit, default=[],
                         help="raise or lower one limit of docs/limits.md for this run (repeatable; "
                         "the config file may only lower limits)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="bypass the persistent result cache")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="keep the result cache there (default: .pcelint_cache/ at the root)")
     _pair_options(parser)
 
 

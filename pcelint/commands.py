@@ -100,17 +100,29 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
         config_path=config.path, baseline=_baseline(args, limits),
         line_hashes=getattr(args, "format", "text") == "sarif",
         live=bool(getattr(args, "live", False)), connect=_connect(args),
-        tls_timeout=getattr(args, "tls_timeout", 5.0))
+        tls_timeout=getattr(args, "tls_timeout", 5.0),
+        cache_dir=_cache_dir(args, root))
+
+
+def _cache_dir(args, root: Path) -> Path | None:
+    if getattr(args, "no_cache", False):
+        return None
+    if getattr(args, "cache_dir", None):
+        return Path.cwd() / args.cache_dir
+    return root / ".pcelint_cache"
 
 
 def _connect(args) -> tuple:
-    # ssl and asyncio are imported only for --connect
-    from pcelint.inputs.tls.live import parse_connect
-
     rules = []
-    if getattr(args, "connect", None) and not getattr(args, "live", False):
+    if not getattr(args, "connect", None):
+        return ()
+    if not getattr(args, "live", False):
         raise UsageError("--connect only applies to a live audit: add --live.")
-    for text in getattr(args, "connect", None) or ():
+    from pcelint.inputs.tls.live import (
+        parse_connect,  # ssl and asyncio: only for --connect
+    )
+
+    for text in args.connect:
         try:
             rules.append(parse_connect(text))
         except ValueError as exc:

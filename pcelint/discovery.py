@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
 from pathlib import Path
 
 from pcelint.core.keys import CONFIG_NAMES
@@ -164,6 +163,8 @@ def walk(folder: Path, repo_root: Path | None, max_files: int, max_depth: int = 
 
 
 def _not_ignored(paths: list[Path], repo_root: Path) -> list[Path]:
+    import subprocess  # only inside a git work tree
+
     try:
         from pcelint.inputs.git import git_argv, git_env
 
@@ -188,6 +189,8 @@ class Discovery:
 
     # -- config pairs ------------------------------------------------------------------------
     def _config_pairs(self) -> list[PairSpec]:
+        import glob  # only with a config that lists pairs
+
         specs = []
         for index, entry in enumerate(self.config.data["pairs"]):
             sides = {}

@@ -35,6 +35,7 @@ class Settings:
     config_path: Path | None = None
     line_hashes: bool = False  # compute GitHub line hashes (post-processing; only SARIF shows them)
     baseline: frozenset | None = None  # fingerprints from --baseline FILE
+    cache_dir: Path | None = None  # the persistent result cache (core/cache.py); None: off
     # check/baseline: the tree nothing outside of is opened because of what the tree says (CLI.md
     # "Trust boundary"); None for `pcelint pair`, which follows node-file paths as written
     confine_root: Path | None = None
@@ -48,7 +49,8 @@ class Settings:
         if found is None and text.startswith("/") and ".." not in text:
             root = str(self.root).rstrip("/") + "/"
             if text.startswith(root):  # already absolute under the root: no realpath needed
-                found = _REL[key] = os.path.normpath(text)[len(root):]
+                return os.path.normpath(text)[len(root):]  # (and not memoized: cheap, and a
+                # fleet's thousands of certificate candidates would stay in memory)
         if found is None:
             resolved = Path(path).resolve()
             try:

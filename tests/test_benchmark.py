@@ -25,6 +25,7 @@ def test_benchmark_runs_on_a_tiny_fleet_and_finds_the_planted_defect(tmp_path):
         pytest.fail("yamllint is in the 'test' extra; CI must have it")
     proc = subprocess.run(
         [sys.executable, str(BENCH), "--pairs", "3", "--scale", "0", "--reps", "1",
+         "--callgrind", "never",
          "--cache", str(tmp_path / "cache"), "--output", str(tmp_path / "table.md")],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -38,6 +39,7 @@ def test_benchmark_runs_on_a_tiny_fleet_and_finds_the_planted_defect(tmp_path):
     assert rows["1 pair (2x2)"].rstrip(" |").endswith("ok")
     assert rows["3 pairs"].rstrip(" |").endswith("ok")
     assert "pcelint/floor" in table and "peak RSS" in table
+    assert "| pcelint cold | pcelint warm |" in table  # --no-cache and warm runs, separately
     if _have_yamllint():
         assert "| - |" not in rows["3 pairs"].split("|", 4)[3]  # yamllint was measured
 

@@ -19,10 +19,11 @@ FORMATS = ("text", "json", "sarif", "github")
 
 
 def snapshot(root: Path) -> dict:
-    """path -> (sha256, mode, mtime_ns) of every file and folder under root, .git excluded."""
+    """path -> (sha256, mode, mtime_ns) of every file and folder under root, .git and the result
+    cache excluded."""
     out = {}
     for path in sorted(root.rglob("*")):
-        if ".git" in path.relative_to(root).parts:
+        if {".git", ".pcelint_cache"} & set(path.relative_to(root).parts):  # not inputs
             continue
         info = path.lstat()
         digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None

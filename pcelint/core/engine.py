@@ -1,7 +1,6 @@
 """Runs rules over units (a pair or a lone node file) and stamps identity and level on findings."""
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from pcelint.core.findings import (
 from pcelint.core import mask
 from pcelint.core.loader import Loaded, LoadProblem, load_yaml
 from pcelint.core.model import LoneSpec, NodeFile, Pair, PairSpec, Pce
+from pcelint.inputs import trace
 from pcelint.inputs.safeio import read_regular
 
 
@@ -62,10 +62,13 @@ def load_node_file(path: Path, settings, role=None) -> NodeFile:
     try:
         raw = read_regular(path, settings.limits.max_bytes)
     except OSError as exc:
+        trace.read(path, settings.limits.max_bytes, trace.error_state(exc))
         loaded = Loaded(None, problems=[LoadProblem(
             "PCE001", f"The file cannot be read: {exc.strerror or type(exc).__name__}; check that it "
             "exists and is readable.", Span.at_start())])
     else:
+        if trace.ACTIVE is not None:
+            trace.read(path, settings.limits.max_bytes, trace.data_state(raw))
         loaded = load_yaml(raw, settings.limits)
     return NodeFile(path, rel, loaded, role)
 
@@ -157,6 +160,8 @@ def run_scope(result, settings, rules, subject) -> None:
 
 def _crash_message(rule, exc) -> str:
     # Only the exception type and where it was raised: an exception's text may quote input values.
+    import traceback  # only when a rule crashed
+
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     return (f"Rule {rule.code} ({rule.name}) crashed with {type(exc).__name__}{where}; its findings "

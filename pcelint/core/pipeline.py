@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from pcelint.core.cache import open_cache
 from pcelint.core.engine import lint_unit, load_node_file, masked_file_lines, run_scope
 from pcelint.core.findings import LEVEL_RANK, RunResult
 from pcelint.core.loader import decode
@@ -18,17 +19,30 @@ from pcelint.post.linehash import add_line_hashes
 from pcelint.post.suppress import apply_per_file_ignores, apply_suppressions
 
 POOL_MIN_UNITS = 4  # below this a process pool costs more than it saves
+# A worker costs ~100-150 ms of CPU to start (multiprocessing, then cryptography imported again on
+# its first certificate); a unit costs ~3 ms cold. Each worker must have this many units to lint
+# before the pool pays.
+UNITS_PER_WORKER = 48
 
 _worker_state: dict = {}
 
 
-def _init_worker(rule_codes, settings, cache):
+def _init_worker(rule_codes, settings, cache, results=None):
     by_code = {r.code: r for r in all_rules()}
-    _worker_state.update(rules=tuple(by_code[c] for c in rule_codes), settings=settings, cache=cache)
+    _worker_state.update(rules=tuple(by_code[c] for c in rule_codes), settings=settings, cache=cache,
+                         results=results)
 
 
 def _lint_in_worker(spec):
-    return lint_unit(spec, _worker_state["rules"], _worker_state["settings"], _worker_state["cache"])
+    return _lint(spec, _worker_state["rules"], _worker_state["settings"], _worker_state["cache"],
+                 _worker_state["results"])
+
+
+def _lint(spec, rules, settings, cache, results):
+    """One unit not found in the result cache: linted, and stored there when there is one."""
+    if results is None:
+        return lint_unit(spec, rules, settings, cache)
+    return results.record(spec, settings, lambda: lint_unit(spec, rules, settings, cache))
 
 
 def _advance(progress):
@@ -36,28 +50,65 @@ def _advance(progress):
         progress.advance()
 
 
-def lint_units(units, rules, settings, cache=None, progress=None) -> list:
-    """`cache` seeds each process's input cache (e.g. the run's DNS answers); `progress` (if any)
-    is advanced once per unit done."""
-    cache = {} if cache is None else cache
-    jobs = max(1, min(settings.jobs, len(units)))
-    if jobs == 1 or len(units) < POOL_MIN_UNITS:
-        done = []
-        for spec in units:
-            done.append(lint_unit(spec, rules, settings, cache))
-            _advance(progress)
-        return done
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def idle_cpus() -> int:
+    """CPUs no other process is using (1-minute load average), at least 1."""
+    count = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return count
+    return max(1, min(count, int(count - busy + 0.5)))
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                             initargs=([r.code for r in rules], settings, cache)) as pool:
-        done = []
-        for unit in pool.map(_lint_in_worker, units, chunksize=max(1, len(units) // (jobs * 4))):
-            done.append(unit)
+
+def pool_jobs(units: int, requested: int) -> int:
+    """Workers for `units` units to lint: at most `requested`, only as many as have enough work
+    (UNITS_PER_WORKER each) and as there are idle CPUs; 1 means no pool."""
+    if requested <= 1 or units < max(POOL_MIN_UNITS, 2 * UNITS_PER_WORKER):
+        return 1
+    return max(1, min(requested, units // UNITS_PER_WORKER, idle_cpus()))
+
+
+def lint_units(units, rules, settings, cache=None, progress=None, results=None) -> list:
+    """`cache` seeds each process's input cache (e.g. the run's DNS answers); `progress` (if any)
+    is advanced once per unit done; `results` is the persistent result cache (None: off): looked
+    up here, before any pool, so a warm run forks no worker; only the units it does not hold are
+    linted (and stored)."""
+    cache = {} if cache is None else cache
+    out: list = [None] * len(units)
+    todo = list(range(len(units)))
+    if results is not None:
+        todo = []
+        for index, spec in enumerate(units):
+            out[index] = results.get(spec, settings)
+            if out[index] is None:
+                todo.append(index)
+            else:
+                _advance(progress)
+    specs = [units[i] for i in todo]
+    jobs = pool_jobs(len(specs), settings.jobs)
+    done = []
+    if jobs == 1:
+        for spec in specs:
+            done.append(_lint(spec, rules, settings, cache, results))
             _advance(progress)
-        return done
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=([r.code for r in rules], settings, cache, results)) as pool:
+            for unit in pool.map(_lint_in_worker, specs,
+                                 chunksize=max(1, len(specs) // (jobs * 4))):
+                done.append(unit)
+                _advance(progress)
+    for index, result in zip(todo, done):
+        out[index] = result
+    return out
+
+
+def open_results(settings, rules):
+    return None if settings.cache_dir is None else open_cache(settings, rules)
 
 
 def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
@@ -84,9 +135,10 @@ def execute(units, rules, settings, progress=None) -> RunResult:
     if progress is not None:
         progress.phase = "resolving DNS names"
     cache, result.notifications = prefetch_dns(units, rules, settings)
+    results = open_results(settings, rules)
     if progress is not None:
         progress.phase = "linting"
-    for spec, unit in zip(units, lint_units(units, rules, settings, cache, progress)):
+    for spec, unit in zip(units, lint_units(units, rules, settings, cache, progress, results)):
         result.findings.extend(unit.findings)
         result.skipped.extend(unit.skipped)
         result.notifications.extend(unit.notifications)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from pcelint.inputs import trace
 from pcelint.inputs.safeio import read_regular
 from pcelint.inputs.tls.locate import KINDS, locate
 
@@ -30,12 +31,16 @@ def provide(pair, settings, cache) -> list:
 def _digest(path, cache: dict, limit: int) -> str | None:
     """sha256 of the file (once per run and worker), None when it cannot be read whole."""
     digests = cache.setdefault("file_digests", {})
+    states = cache.setdefault("file_digests.states", {})  # for the result cache (inputs/trace.py)
     key = str(path)
     if key not in digests:
         try:
             data = read_regular(path, limit)
-        except OSError:
-            data = None
+        except OSError as exc:
+            data, states[key] = None, trace.error_state(exc)
+        else:
+            states[key] = trace.data_state(data)
         digests[key] = hashlib.sha256(data).hexdigest() if data is not None and \
             len(data) <= limit else None
+    trace.read(path, limit, states[key])
     return digests[key]

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +16,6 @@ from pcelint.core.loader import load_yaml
 from pcelint.inputs.pem import key_blocks
 
 GIT_TIMEOUT = 60
-
 
 # The linted repository's .git/config is untrusted (a pull request cannot change it, but a linted
 # checkout or a hostile archive can): every git pcelint runs turns off what it could make git run.
@@ -36,7 +33,10 @@ def git_env() -> dict:
     return {**os.environ, **SAFE_ENV}
 
 
-def _git(repo: Path, *args, data: bytes | None = None) -> subprocess.CompletedProcess | None:
+def _git(repo: Path, *args, data: bytes | None = None):
+    """The CompletedProcess, or None when git cannot run."""
+    import subprocess  # only runs that ask git something pay for it
+
     try:
         return subprocess.run(git_argv(repo, *args), input=data, capture_output=True,
                               timeout=GIT_TIMEOUT, env=git_env())
@@ -84,6 +84,9 @@ def _parse_batch(out, count: int, limit: int | None) -> list[bytes | None]:
 
 
 def _stream_batch(repo: Path, objects: list[str], limit: int) -> list[bytes | None] | None:
+    import subprocess  # only runs that ask git something pay for these
+    import threading
+
     try:
         proc = subprocess.Popen(git_argv(repo, "cat-file", "--batch"),
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,

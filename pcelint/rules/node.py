@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import difflib
 import math
 
 from pcelint.core.findings import Problem
@@ -210,6 +209,8 @@ def unknown_key(node, ctx):
         asked = (tuple(path), str(key))
         if asked not in suggested and len(suggested) < MAX_SUGGESTIONS:
             # difflib compares with every known key: 40,000 unknown keys cost 16 s
+            import difflib  # only for an unknown key
+
             suggested[asked] = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.8)
         close = suggested.get(asked)
         if close is None:

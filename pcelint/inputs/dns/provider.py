@@ -13,6 +13,7 @@ from pcelint.core.findings import Notification
 from pcelint.core.keys import APF
 from pcelint.core.model import Pair
 from pcelint.core.names import fqdn_problem, norm
+from pcelint.inputs import trace
 from pcelint.inputs.dns.answers import DnsEvidence
 
 NO_DNS_DATA = "no DNS data: give --zone-file or --dns"
@@ -51,6 +52,7 @@ def _zones(pair, settings, cache, notes):
             notes.append(Notification("warning", f"The zone file '{display}' is not read: "
                                       f"{refused[path]}. Its records are not used.", "PCE601"))
             continue
+        trace.reread(path, settings.limits.max_zone_bytes)  # the result cache keys on its content
         try:
             key = ("zone", path, origin, display, os.stat(path).st_mtime_ns)
         except OSError:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from pcelint.core.keys import CA_KEY, CERT_KEY, KEY_KEY
+from pcelint.inputs import trace
 from pcelint.inputs.confine import outside
 
 # kind -> (node-file key, PairOptions attribute, config key / flag, for messages)
@@ -66,9 +67,11 @@ def _base_name(written: str) -> str:
 
 def _is_file(path) -> bool:
     try:
-        return os.path.isfile(path)
+        found = os.path.isfile(path)
     except (OSError, ValueError):  # permission denied on a parent folder, a NUL in the name, ...
-        return False
+        found = False
+    trace.probe(path, found)  # the result cache keys on what was (not) found where
+    return found
 
 
 def locate(kind: str, node, pair, root=None) -> Located:

@@ -12,7 +12,6 @@ This module imports cryptography; import it only where a certificate rule runs.
 from __future__ import annotations
 
 import hashlib
-import re
 import warnings
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -24,12 +23,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from pcelint.inputs.pem import is_encrypted, key_blocks
+from pcelint.inputs import trace
+from pcelint.inputs.pem import CERT_LABELS, is_encrypted, key_blocks
+from pcelint.inputs.pem import blocks as pem_blocks
 from pcelint.inputs.safeio import read_regular
 
 SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH.dotted_string
 CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)(?:-----END \1-----|\Z)", re.S)
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 
 
@@ -85,10 +85,6 @@ class KeyInfo:
     reason: str = ""
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
 def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | None]:
     """The bytes of `path` (read once per run and worker), or None and why not."""
     files = cache.setdefault("certs.files", {})
@@ -98,11 +94,19 @@ def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | 
             data = read_regular(path, limit)
         except OSError as exc:
             files[key] = (None, f"it cannot be read ({exc.strerror or type(exc).__name__})")
+            state = trace.error_state(exc)
         else:
+            state = trace.data_state(data) if trace.ACTIVE is not None else None
             if len(data) > limit:
                 files[key] = (None, f"it is larger than {limit} bytes")
             else:
                 files[key] = (data, None)
+        cache.setdefault("certs.states", {})[key] = state
+    if trace.ACTIVE is not None:  # the result cache keys on what was read (core/cache.py)
+        states = cache.setdefault("certs.states", {})
+        if states.get(key) is None:  # read before the recording started
+            states[key] = trace.read_state(path, limit)
+        trace.read(path, limit, states[key])
     return files[key]
 
 
@@ -153,29 +157,29 @@ def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
             bundle.error = "it holds no PEM certificate block and is not a DER certificate either"
             return bundle
         return _add(bundle, cert, 1, max_san_entries, skip_bad)
-    blocks = list(_PEM_BLOCK.finditer(data))
-    certs = [m for m in blocks if m.group(1) in (b"CERTIFICATE", b"X509 CERTIFICATE")]
+    found = pem_blocks(data.decode("latin-1"))
+    certs = [b for b in found if b.label in CERT_LABELS]
     if not certs:
-        labels = sorted({m.group(1).decode("ascii") for m in blocks})
+        labels = sorted({b.label for b in found})
         what = f" (only {', '.join(repr(x) for x in labels)})" if labels else ""
         bundle.error = f"it holds no PEM certificate block{what}"
         if any("PRIVATE KEY" in label for label in labels):
             bundle.error += "; it looks like the private key, not the certificate"
         return bundle
     if max_certs is not None and len(certs) > max_certs:
-        line = _line_of(data, certs[max_certs].start())
+        line = certs[max_certs].line
         bundle.error, bundle.error_line = (
             f"it holds {len(certs)} certificates, more than the {max_certs} pcelint reads (the "
             f"'max_chain_length' limit; certificate {max_certs + 1} is at line {line})", line)
         return bundle
-    for match in certs:
-        line = _line_of(data, match.start())
-        block = match.group(0)
+    for pem in certs:
+        line = pem.line
+        block = pem.text.encode("latin-1")
         known = known_certs.get(block) if known_certs is not None else None
         if known is not None:
             bundle.certs.append(replace(known, index=len(bundle.certs), line=line))
             continue
-        if b"-----END " not in match.group(0):
+        if not pem.closed:
             why = f"the PEM block at line {line} has no END line (the file is truncated)"
             if skip_bad:
                 bundle.left_out.append((line, why))
@@ -183,7 +187,7 @@ def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
             bundle.error, bundle.error_line = why, line
             return bundle
         try:
-            cert = x509.load_pem_x509_certificate(match.group(0))
+            cert = x509.load_pem_x509_certificate(block)
         except Exception:  # noqa: BLE001
             why = f"the PEM block at line {line} is not a valid certificate (bad base64 or DER)"
             if skip_bad:
@@ -322,8 +326,32 @@ def when(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime(_TIME_FORMAT)
 
 
+# Signature checks are the dearest part of PCE407, and a pair's two PCEs usually serve the same
+# bundle: each distinct (bundle, CA bundle, moment) is verified once per process. Keyed by content
+# hashes and certificate counts (a bundle's certificates depend on its bytes and the limits only).
+_VERIFIED: dict = {}
+_VERIFIED_MAX = 8192  # entries; a fleet's worth, then start over (bounded memory)
+
+
+def _memo(key, compute):
+    if key in _VERIFIED:
+        return _VERIFIED[key]
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    value = _VERIFIED[key] = compute()
+    return value
+
+
+def _identity(bundle: CertBundle) -> tuple:
+    return (bundle.sha256, len(bundle.certs), bundle.error, len(bundle.left_out))
+
+
 def order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
     """The first certificate not issued by the next one in the file (each must be), or None."""
+    return _memo(("order", _identity(bundle)), lambda: _order_problem(bundle))
+
+
+def _order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
     from cryptography.exceptions import InvalidSignature
 
     for cert, issuer in zip(bundle.certs, bundle.certs[1:]):
@@ -377,6 +405,12 @@ def _which(cert: CertInfo) -> str:
 
 
 def chain_problems(bundle: CertBundle, ca: CertBundle, at: datetime) -> list[ChainProblem]:
+    """`_chain_problems`, once per distinct (bundle, CA bundle, moment) and process."""
+    return list(_memo(("chain", _identity(bundle), _identity(ca), at),
+                      lambda: tuple(_chain_problems(bundle, ca, at))))
+
+
+def _chain_problems(bundle: CertBundle, ca: CertBundle, at: datetime) -> list[ChainProblem]:
     """Why the bundle does not build to a root in the CA bundle, each with what to change.
 
     The path is followed by signature first (so a missing issuer, or a re-keyed CA whose

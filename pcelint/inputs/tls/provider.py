@@ -7,6 +7,7 @@ one heavy import of the certificate pipeline), not when this module is imported.
 from __future__ import annotations
 
 from pcelint.core.findings import Notification
+from pcelint.inputs import trace
 from pcelint.inputs.tls.locate import locate
 from pcelint.inputs.tls.views import NEED, Material, NodeTls, TlsEvidence
 
@@ -30,6 +31,9 @@ def _material(kind, node, pair, settings, cache) -> Material:
             material.value = certs.load_bundle(
                 data, cache, limits.max_chain_length if kind == "cert" else None,
                 limits.max_san_entries, skip_bad=kind == "ca")
+            if trace.ACTIVE is not None:  # verdicts at --now can change at these moments
+                for c in material.value.certs:  # PCE404 judges each one of a certificate file
+                    trace.validity(kind == "cert", c)
     except Exception as exc:  # noqa: BLE001 - a hostile file must never stop the run
         material.value, material.error = None, f"it cannot be parsed ({type(exc).__name__})"
     return material
