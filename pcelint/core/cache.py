@@ -419,7 +419,9 @@ def _interval(deps, t: int, day_thresholds: tuple):
 def _soon_windows(cert, day_thresholds: tuple) -> list:
     """PCE404's "expires soon" starts `parse.validity_window(cert, warn_days)` before expiry (the
     shorter of warn_days and a third of the lifetime): those moments bound the interval too."""
-    from pcelint.inputs.tls.parse import validity_window  # parsed certificates: already imported
+    from pcelint.inputs.tls.parse import (
+        validity_window,  # parsed certificates: already imported
+    )
     return [round(validity_window(cert, d / _DAY_US) * 1_000_000) for d in day_thresholds]
 
 

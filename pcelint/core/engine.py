@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint import inputs
-from pcelint.inputs import trace
 from pcelint.core.findings import (
     Finding,
     Notification,
@@ -18,6 +17,7 @@ from pcelint.core.findings import (
 )
 from pcelint.core.loader import Loaded, LoadProblem, load_yaml
 from pcelint.core.model import LoneSpec, NodeFile, Pair, PairSpec, Pce
+from pcelint.inputs import trace
 from pcelint.inputs.safeio import read_regular
 
 

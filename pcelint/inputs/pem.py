@@ -1,5 +1,6 @@
-"""PEM blocks of private keys: one scanner and one "is it encrypted" test, shared by the key reader
-(PCE405) and the repository scan (PCE701). Linear in the text: one pass over its lines."""
+"""PEM blocks: one scanner for certificate files, CA bundles and private keys (PCE4xx) and the
+repository scan (PCE701), and one "is this key encrypted" test. Linear in the text: one pass over
+its lines (LF, CR LF or a lone CR end a line)."""
 from __future__ import annotations
 
 import base64
@@ -8,43 +9,60 @@ import re
 import struct
 from dataclasses import dataclass
 
-_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,64}PRIVATE KEY)-----")
+_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,64})-----")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _OPENSSH_MAGIC = b"openssh-key-v1\0"
+CERT_LABELS = ("CERTIFICATE", "X509 CERTIFICATE")
 
 
 @dataclass(frozen=True)
-class KeyBlock:
-    """A `-----BEGIN ... PRIVATE KEY-----` block. `body` is never shown anywhere."""
+class Block:
+    """A `-----BEGIN LABEL-----` block. A key's `body` is never shown anywhere."""
 
     line: int  # 1-based line of the BEGIN marker
     start: int  # its 0-based column
     end: int  # the column just after the marker
-    label: str  # e.g. "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"
+    label: str  # e.g. "CERTIFICATE", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"
     headers: tuple = ()  # RFC 1421 headers ("Proc-Type: 4,ENCRYPTED", ...)
-    body: bytes = b""  # the decoded base64 body; b"" when it is not valid base64
+    body: bytes = b""  # private keys only: the decoded base64 body (b"" when it is not base64)
     text: str = ""  # the block from BEGIN to END, as written (for a parser)
-    complete: bool = True  # False: no END marker before the next BEGIN or the end of the text
+    complete: bool = True  # an END line came before the next BEGIN or the end of the text
+    end_label: str = ""  # the label its END line names
+
+    @property
+    def is_key(self) -> bool:
+        return self.label.endswith("PRIVATE KEY")
+
+    @property
+    def closed(self) -> bool:
+        """Complete, and ended by the END of its own label."""
+        return self.complete and self.end_label == self.label
 
 
-def key_blocks(text: str) -> list[KeyBlock]:
-    """Every private-key block of `text`, in order; a block whose END is missing is incomplete."""
-    found: list[KeyBlock] = []
+def blocks(text: str) -> list[Block]:
+    """Every PEM block of `text`, in order; a block whose END is missing is incomplete. Only
+    private-key blocks get their body decoded (for the encrypted test and PCE701)."""
+    found: list[Block] = []
     current = None  # [match, line number, headers, body lines, raw lines]
 
-    def close(complete: bool) -> None:
+    def close(end_line: str | None) -> None:
         match, number, headers, body, raw = current
-        try:
-            decoded = base64.b64decode("".join(body), validate=True) if complete else b""
-        except (binascii.Error, ValueError):
-            decoded = b""
-        found.append(KeyBlock(number, match.start(), match.end(), match.group(1), tuple(headers),
-                              decoded, "\n".join(raw) + "\n", complete))
+        label = match.group(1)
+        decoded = b""
+        if end_line is not None and label.endswith("PRIVATE KEY"):
+            try:
+                decoded = base64.b64decode("".join(body), validate=True)
+            except (binascii.Error, ValueError):
+                decoded = b""
+        end_label = end_line[len("-----END "):].split("-----", 1)[0] if end_line else ""
+        found.append(Block(number, match.start(), match.end(), label, tuple(headers), decoded,
+                           "\n".join(raw) + "\n", end_line is not None, end_label))
 
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(_LINE_END.split(text), 1):
         match = _BEGIN.search(line) if "-----BEGIN" in line else None
         if match:
             if current is not None:
-                close(False)
+                close(None)
             current = [match, number, [], [], [line[match.start():]]]
             continue
         if current is None:
@@ -52,18 +70,23 @@ def key_blocks(text: str) -> list[KeyBlock]:
         current[4].append(line)
         inner = line.strip()
         if inner.startswith("-----END"):
-            close(True)
+            close(inner)
             current = None
         elif ":" in inner and not current[3]:
             current[2].append(inner)
         elif inner:
             current[3].append(inner)
     if current is not None:
-        close(False)
+        close(None)
     return found
 
 
-def is_encrypted(block: KeyBlock) -> bool:
+def key_blocks(text: str) -> list[Block]:
+    """The private-key blocks of `text`, in order."""
+    return [b for b in blocks(text) if b.is_key]
+
+
+def is_encrypted(block: Block) -> bool:
     """Whether a private-key block is encrypted: PKCS#8 `ENCRYPTED PRIVATE KEY`, a legacy OpenSSL
     key with `Proc-Type: 4,ENCRYPTED`, or an OpenSSH key with a cipher other than 'none'."""
     if "ENCRYPTED" in block.label or any("ENCRYPTED" in h.upper() for h in block.headers

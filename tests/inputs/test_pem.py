@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import struct
 
-from pcelint.inputs.pem import is_encrypted, key_blocks
+from pcelint.inputs.pem import blocks, is_encrypted, key_blocks
 
 BODY = base64.b64encode(bytes(range(48))).decode()
 
@@ -48,3 +48,14 @@ def test_scanning_is_linear_in_the_number_of_begin_lines():
     # 40,000 BEGIN lines without END made the old forward scan quadratic (minutes); one pass now
     found = key_blocks("-----BEGIN PRIVATE KEY-----\n" * 40_000)
     assert len(found) == 40_000 and not any(b.complete for b in found)
+
+
+def test_certificate_blocks_share_the_scanner_and_check_their_end_label():
+    cert = "-----BEGIN CERTIFICATE-----\nTUlJ\n-----END CERTIFICATE-----"
+    wrong_end = "-----BEGIN CERTIFICATE-----\nTUlJ\n-----END PRIVATE KEY-----"
+    found = blocks("\r".join([cert, wrong_end, block("PRIVATE KEY")]))  # lone CR line ends
+    assert [(b.label, b.line, b.closed, b.is_key) for b in found] == [
+        ("CERTIFICATE", 1, True, False), ("CERTIFICATE", 4, False, False),
+        ("PRIVATE KEY", 7, True, True)]
+    assert found[0].body == b"" and found[2].body == bytes(range(48))
+    assert found[0].text == cert + "\n"

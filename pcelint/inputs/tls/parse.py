@@ -12,7 +12,6 @@ This module imports cryptography; import it only where a certificate rule runs.
 from __future__ import annotations
 
 import hashlib
-import re
 import warnings
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -25,12 +24,12 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from pcelint.inputs import trace
-from pcelint.inputs.pem import is_encrypted, key_blocks
+from pcelint.inputs.pem import CERT_LABELS, is_encrypted, key_blocks
+from pcelint.inputs.pem import blocks as pem_blocks
 from pcelint.inputs.safeio import read_regular
 
 SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH.dotted_string
 CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)(?:-----END \1-----|\Z)", re.S)
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 
 
@@ -84,10 +83,6 @@ class KeyInfo:
     key_type: str = ""
     spki: bytes = b""
     reason: str = ""
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
 
 
 def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | None]:
@@ -162,29 +157,29 @@ def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
             bundle.error = "it holds no PEM certificate block and is not a DER certificate either"
             return bundle
         return _add(bundle, cert, 1, max_san_entries, skip_bad)
-    blocks = list(_PEM_BLOCK.finditer(data))
-    certs = [m for m in blocks if m.group(1) in (b"CERTIFICATE", b"X509 CERTIFICATE")]
+    found = pem_blocks(data.decode("latin-1"))
+    certs = [b for b in found if b.label in CERT_LABELS]
     if not certs:
-        labels = sorted({m.group(1).decode("ascii") for m in blocks})
+        labels = sorted({b.label for b in found})
         what = f" (only {', '.join(repr(x) for x in labels)})" if labels else ""
         bundle.error = f"it holds no PEM certificate block{what}"
         if any("PRIVATE KEY" in label for label in labels):
             bundle.error += "; it looks like the private key, not the certificate"
         return bundle
     if max_certs is not None and len(certs) > max_certs:
-        line = _line_of(data, certs[max_certs].start())
+        line = certs[max_certs].line
         bundle.error, bundle.error_line = (
             f"it holds {len(certs)} certificates, more than the {max_certs} pcelint reads (the "
             f"'max_chain_length' limit; certificate {max_certs + 1} is at line {line})", line)
         return bundle
-    for match in certs:
-        line = _line_of(data, match.start())
-        block = match.group(0)
+    for pem in certs:
+        line = pem.line
+        block = pem.text.encode("latin-1")
         known = known_certs.get(block) if known_certs is not None else None
         if known is not None:
             bundle.certs.append(replace(known, index=len(bundle.certs), line=line))
             continue
-        if b"-----END " not in match.group(0):
+        if not pem.closed:
             why = f"the PEM block at line {line} has no END line (the file is truncated)"
             if skip_bad:
                 bundle.left_out.append((line, why))
@@ -192,7 +187,7 @@ def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
             bundle.error, bundle.error_line = why, line
             return bundle
         try:
-            cert = x509.load_pem_x509_certificate(match.group(0))
+            cert = x509.load_pem_x509_certificate(block)
         except Exception:  # noqa: BLE001
             why = f"the PEM block at line {line} is not a valid certificate (bad base64 or DER)"
             if skip_bad:
