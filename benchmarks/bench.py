@@ -43,7 +43,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 PLANTED_CODE = "PCE302"
 PLANTED_PAIR = "fleet/pair0001"
 PAIR_NOW = "2026-06-01T00:00:00Z"  # the pre-commit row: fixed dates, so the inputs are stable

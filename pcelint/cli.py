@@ -226,7 +226,9 @@ def main(argv=None) -> int:
                 raise UsageError("baseline needs --output FILE; '-' (stdout) is not a file.")
         return lint(args)
     except (UsageError, ConfigError, BaselineError) as exc:
-        from pcelint.reporters.escape import escape  # a message may quote a config glob or path
+        from pcelint.reporters.escape import (
+            escape,  # a message may quote a config glob or path
+        )
 
         print(f"pcelint: error: {escape(exc)}", file=sys.stderr)
         return 2

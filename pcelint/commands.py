@@ -164,7 +164,7 @@ class OptionBuilder:
         self.flag_zones = [str((cwd / z).resolve()) for z in args.zone_file]
 
     def __call__(self, entry: dict | None, index: int | None) -> PairOptions:
-        args, base = self.args, self.config.folder
+        args = self.args
         opts = PairOptions()
         if entry:
             opts.name = entry.get("name")
@@ -304,7 +304,9 @@ def emit(result, args, settings, summary: bool = True) -> int:
 
     if args.command == "baseline":
 
-        from pcelint.reporters.escape import json_safe  # e.g. a file name that is not UTF-8
+        from pcelint.reporters.escape import (
+            json_safe,  # e.g. a file name that is not UTF-8
+        )
 
         write_atomically(Path(args.output), json_safe(render_baseline(result)))
         print(summary_line(result), file=sys.stderr)

@@ -189,8 +189,6 @@ class Discovery:
 
     # -- config pairs ------------------------------------------------------------------------
     def _config_pairs(self) -> list[PairSpec]:
-        import glob  # only with a config that lists pairs
-
         specs = []
         for index, entry in enumerate(self.config.data["pairs"]):
             sides = {}

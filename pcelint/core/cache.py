@@ -21,8 +21,12 @@ and each carries an HMAC-SHA256 made with a random secret kept outside the tree
 rewritten. The folder and entries are opened without following symlinks, reads are bounded, and
 writes go through a temporary file and an atomic rename, so concurrent runs are safe.
 
-Never cached: units linted with live DNS (`--dns`, `--nameserver`) or live TLS (`--live`), git
-history (`--base` with a rule that reads it), plugin rules, and a unit whose rule crashed.
+With `--base REV` (PCE307), an entry also records the commit REV names (the hash of the commit
+object, which names its tree) and each node file's path in the repository: a hit asks git for REV
+once per run. A unit for which git failed is not stored.
+
+Never cached: units linted with live DNS (`--dns`, `--nameserver`) or live TLS (`--live`), plugin
+rules, and a unit whose rule crashed.
 """
 from __future__ import annotations
 
@@ -37,7 +41,7 @@ from datetime import datetime, timedelta, timezone
 
 from pcelint.core.engine import UnitResult
 from pcelint.core.findings import Finding, Location, Notification, SkipRecord, Span
-from pcelint.inputs import trace
+from pcelint.inputs import git, trace
 
 FORMAT = 1
 DIR_NAME = ".pcelint_cache"
@@ -68,8 +72,6 @@ def open_cache(settings, rules):
         return None
     if settings.dns or settings.nameservers or getattr(settings, "live", False):
         return None  # live answers are never cached
-    if settings.base is not None and any("git_base" in r.needs for r in rules):
-        return None  # git history is not a file the cache can hash
     if any(not (r.check.__module__ or "").startswith("pcelint.") for r in rules):
         return None  # plugin code: no version pcelint can key on
     if any(r.needs - TRACED_NEEDS for r in rules):
@@ -203,6 +205,7 @@ class ResultCache:
     def __init__(self, folder: str, secret: bytes, key: str, day_thresholds: tuple = ()):
         self.folder, self.secret, self.key, self.day_thresholds = folder, secret, key, day_thresholds
         self._fd: int | None = None
+        self.memo: dict = {}  # what lookups of this run asked git (the cache lives for one run)
         self._pid = None
         self.hits = self.misses = 0
 
@@ -335,7 +338,7 @@ class ResultCache:
             if not _moment_ok(entry.get("moment"), moment):
                 return None
             deps = entry.get("deps")
-            if not isinstance(deps, list) or not all(_dep_ok(d, settings) for d in deps):
+            if not isinstance(deps, list) or not all(_dep_ok(d, settings, self.memo) for d in deps):
                 return None
             return decode_unit(entry.get("result"))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
@@ -349,6 +352,8 @@ class ResultCache:
             return  # the result changes during this run already
         if moment and moment[0] == "at" and not fixed:
             return  # quotes the clock's moment: never valid again
+        if any(dep[0] == "nocache" for dep in deps):
+            return
         seen, out = set(), []
         for dep in deps:
             if dep[0] == "valid" or dep in seen:
@@ -366,7 +371,7 @@ class ResultCache:
         return hmac.new(self.secret, body, hashlib.sha256).hexdigest()
 
 
-def _dep_ok(dep, settings) -> bool:
+def _dep_ok(dep, settings, memo: dict) -> bool:
     if not isinstance(dep, list) or not dep or not isinstance(dep[-1], str):
         return False
     kind = dep[0]
@@ -376,6 +381,21 @@ def _dep_ok(dep, settings) -> bool:
                 and isinstance(state, str)):
             return False
         return trace.read_state(path, limit) == state and settings.rel(path) == rel
+    if kind == "git" and len(dep) == 6:
+        _, repo, rev, commit, paths, _rel = dep
+        if not (isinstance(repo, str) and isinstance(rev, str) and isinstance(commit, str)
+                and isinstance(paths, list)):
+            return False
+        for pair in paths:
+            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)
+                    and (pair[1] is None or isinstance(pair[1], str))):
+                return False
+            if git.repo_path(pair[0], repo) != pair[1]:
+                return False
+        key = ("git", repo, rev)
+        if key not in memo:  # once per run: REV cannot move while it runs
+            memo[key] = git.base_commit_state(repo, rev, settings.limits.max_bytes)
+        return memo[key] == commit
     if kind == "isfile" and len(dep) == 4:
         _, path, found, rel = dep
         if not (isinstance(path, str) and isinstance(found, bool)):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint import inputs
+from pcelint.core import mask
 from pcelint.core.findings import (
     Finding,
     Notification,
@@ -15,7 +16,6 @@ from pcelint.core.findings import (
     Span,
     fingerprint,
 )
-from pcelint.core import mask
 from pcelint.core.loader import Loaded, LoadProblem, load_yaml
 from pcelint.core.model import LoneSpec, NodeFile, Pair, PairSpec, Pce
 from pcelint.inputs import trace

@@ -13,6 +13,7 @@ from pathlib import Path
 from pcelint.core import mask
 from pcelint.core.findings import Span
 from pcelint.core.loader import load_yaml
+from pcelint.inputs import trace
 from pcelint.inputs.pem import key_blocks
 
 GIT_TIMEOUT = 60
@@ -118,6 +119,21 @@ def _stream_batch(repo: Path, objects: list[str], limit: int) -> list[bytes | No
     return found
 
 
+def commit_state(commit: bytes | None) -> str:
+    import hashlib
+    return "none" if commit is None else hashlib.sha256(commit).hexdigest()
+
+
+def base_commit_state(repo: str, rev: str, limit: int) -> str | None:
+    """The state `provide_base` records for REV, asked again (None when git cannot run)."""
+    found = cat_file_batch(Path(repo), [f"{rev}^{{commit}}"], limit)
+    return None if found is None else commit_state(found[0])
+
+
+def repo_path(path: str, repo_root: str) -> str | None:
+    return _repo_path(Path(path), Path(repo_root))
+
+
 def _repo_path(path: Path, repo_root: Path) -> str | None:
     try:
         return path.resolve().relative_to(repo_root.resolve()).as_posix()
@@ -145,8 +161,12 @@ def provide_base(unit, settings, cache) -> list:
     if blobs is None:
         for node in inside:
             node.base_state = "git-failed"
+        trace.uncacheable()  # git failing may be transient
         return []
     commit, blobs = blobs[0], blobs[1:]
+    # The result cache keys on the commit (its content names its tree: every blob at REV) and on
+    # where each node file is in the repository.
+    trace.git_base(repo, rev, commit_state(commit), [(str(n.path), names[n]) for n in files])
     for node, blob in zip(inside, blobs):
         if commit is None:
             node.base_state = "bad-rev"

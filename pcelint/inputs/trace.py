@@ -58,6 +58,18 @@ def probe(path, found: bool) -> None:
         ACTIVE.append(("isfile", str(path), bool(found)))
 
 
+def uncacheable() -> None:
+    """What the unit read cannot be keyed (e.g. git failed): its result is not stored."""
+    if ACTIVE is not None:
+        ACTIVE.append(("nocache",))
+
+
+def git_base(repo, rev: str, commit: str, paths: list) -> None:
+    """`--base REV` read from the repository: the commit's state and each node file's path in it."""
+    if ACTIVE is not None:
+        ACTIVE.append(("git", str(repo), rev, commit, tuple(tuple(p) for p in paths)))
+
+
 def validity(judged: bool, cert) -> None:
     """A certificate (a parse.CertInfo) the unit's verdicts may depend on, judged at the run's
     moment; `judged`: a certificate of a certificate file (PCE404 judges each: its message quotes

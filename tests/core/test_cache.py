@@ -418,7 +418,7 @@ def test_the_gitignore_is_restored(tree):
     assert (tree / ".pcelint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
-def test_live_tls_and_git_history_are_never_cached(tree):
+def test_live_tls_and_dns_are_never_cached(tree):
     from pcelint.core.cache import open_cache
     from pcelint.core.registry import all_rules
     from pcelint.settings import Settings
@@ -426,7 +426,7 @@ def test_live_tls_and_git_history_are_never_cached(tree):
     on = Settings(root=tree, cache_dir=tree / ".pcelint_cache")
     assert open_cache(on, rules) is not None
     assert open_cache(Settings(root=tree, cache_dir=tree / "c", live=True), rules) is None
-    assert open_cache(Settings(root=tree, cache_dir=tree / "c", base="HEAD"), rules) is None
+    assert open_cache(Settings(root=tree, cache_dir=tree / "c", base="HEAD"), rules) is not None
     assert open_cache(Settings(root=tree, cache_dir=tree / "c", dns=True), rules) is None
     assert open_cache(Settings(root=tree, cache_dir=None), rules) is None
 
@@ -458,3 +458,33 @@ def test_now_is_honoured_for_short_lived_chains(tree, linted):
     for moment in SHORT_MOMENTS:
         outputs.add(same_as_cold(tree, args_for(now=moment))[1])
     assert len(outputs) >= 8
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com",
+                    *args], check=True, capture_output=True)
+
+
+def test_base_revision_is_keyed_by_its_commit(tree, linted):
+    """`--base HEAD` (the pre-commit hook): a new commit changes what PCE307 compares with, while
+    the files on disk stay the same; the cached result must follow the commit."""
+    git(tree, "init", "-q")
+    git(tree, "add", "-A")
+    git(tree, "commit", "-q", "-m", "base")
+    node = tree / "pces/prod/standby/core0.yml"
+    node.write_text("\n".join(line for line in node.read_text().splitlines()
+                              if "active_standby_replication" not in line
+                              and "active_pce_fqdn" not in line) + "\n")
+    args = [*args_for(), "--base", "HEAD"]
+    first = same_as_cold(tree, args)
+    assert "PCE307" in first[1]
+    linted.clear()
+    same_as_cold(tree, args)
+    assert len(linted) == 1  # the --no-cache run only: --base HEAD is cached
+    git(tree, "commit", "-q", "-am", "remove it")  # same files on disk, another base
+    linted.clear()
+    after = same_as_cold(tree, args)
+    assert "PCE307" not in after[1] and len(linted) == 2
+    linted.clear()
+    same_as_cold(tree, args)
+    assert len(linted) == 1

@@ -7,8 +7,19 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers.untrusted import (ACTIVE, ENV_CANARY, OUTSIDE_CANARY, append, cli, commit_all, corpus,
-                     every_output, make_repo, pins, report)
+from helpers.untrusted import (
+    ACTIVE,
+    ENV_CANARY,
+    OUTSIDE_CANARY,
+    append,
+    cli,
+    commit_all,
+    corpus,
+    every_output,
+    make_repo,
+    pins,
+    report,
+)
 
 
 def _clean_codes(codes, expected):

@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers.untrusted import (ACTIVE, append, assert_absent, cli, commit_all, corpus, every_output,
-                     make_repo, report)
-
 from helpers import certgen as cg
+from helpers.untrusted import (
+    ACTIVE,
+    append,
+    assert_absent,
+    cli,
+    commit_all,
+    corpus,
+    every_output,
+    make_repo,
+    report,
+)
 
 LEAK = "LEAK"  # every planted secret holds it (tests/fixtures/security/README.md)
 

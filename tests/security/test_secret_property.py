@@ -10,10 +10,9 @@ import json
 import re
 import string
 
+from helpers.cli import run_cli as run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from helpers.cli import run_cli as run
 
 MIN_SECRET = 45
 SECRET = st.text(string.ascii_letters + string.digits, min_size=MIN_SECRET - 2,

@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 from helpers.tools import need_tool, unavailable
-from helpers.untrusted import ACTIVE, GIT_ENV, cli, commit_all, corpus, git, make_repo, pins, report
+from helpers.untrusted import (
+    ACTIVE,
+    GIT_ENV,
+    cli,
+    commit_all,
+    corpus,
+    git,
+    make_repo,
+    pins,
+    report,
+)
 
 PROJECT = Path(__file__).resolve().parents[2]
 
