@@ -42,6 +42,7 @@ from datetime import datetime, timedelta, timezone
 from pcelint.core.engine import UnitResult
 from pcelint.core.findings import Finding, Location, Notification, SkipRecord, Span
 from pcelint.inputs import git, trace
+from pcelint.inputs.safeio import read_fd
 
 FORMAT = 1
 DIR_NAME = ".pcelint_cache"
@@ -264,14 +265,7 @@ class ResultCache:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
                 return None
-            chunks, left = [], MAX_ENTRY_BYTES + 1
-            while left > 0:
-                chunk = os.read(fd, min(left, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
-            data = b"".join(chunks)
+            data = read_fd(fd, MAX_ENTRY_BYTES)
             return data if len(data) <= MAX_ENTRY_BYTES else None
         except OSError:
             return None
