@@ -10,12 +10,22 @@ from pcelint.inputs import digests, git
 from pcelint.inputs.dns.provider import provide_dns
 from pcelint.inputs.tls import provider as tls
 
+
+def _provide_served(unit, settings, cache) -> list:
+    """`pcelint pair --live` only: no other run imports the TLS client (ssl, asyncio) or opens a
+    socket."""
+    if not getattr(settings, "live", False):
+        return []
+    from pcelint.inputs.tls.live import provide
+    return provide(unit, settings, cache)
+
+
 PROVIDERS: dict = {
     tls.NEED: tls.provide,
     "dns": provide_dns,  # imports dnspython only when there is DNS evidence to read
     "git_base": git.provide_base,
     digests.NEED: digests.provide,
-    "served": lambda unit, settings, cache: _provide_served(unit, settings, cache),
+    "served": _provide_served,
 }
 
 
@@ -26,13 +36,3 @@ def prepare(unit, needs, settings, cache) -> list:
         if provider is not None:
             notes.extend(provider(unit, settings, cache) or ())
     return notes
-
-
-def _provide_served(unit, settings, cache) -> list:
-    """`pcelint pair --live` only: no other run imports the TLS client (ssl, asyncio) or opens a
-    socket."""
-    if not getattr(settings, "live", False):
-        return []
-    from pcelint.inputs.tls.live import provide
-    return provide(unit, settings, cache)
-
