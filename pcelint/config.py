@@ -1,7 +1,6 @@
 """The config file (.pcelint.yml): found, loaded with positions, validated against its schema."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint.config_values import check_values
@@ -15,11 +14,17 @@ from pcelint.inputs.safeio import read_regular
 from pcelint.limits import Limits
 
 
-@dataclass
 class Config:
-    path: Path | None = None
-    data: dict = field(default_factory=dict)
-    spans: dict = field(default_factory=dict)
+    __slots__ = ("path", "data", "spans")
+    path: Path | None
+    data: dict
+    spans: dict
+
+    def __init__(self, path: Path | None = None, data: dict | None = None,
+                 spans: dict | None = None):
+        self.path = path
+        self.data = {} if data is None else data
+        self.spans = {} if spans is None else spans
 
     @property
     def folder(self) -> Path:

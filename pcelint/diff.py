@@ -14,7 +14,6 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint.about import version
@@ -58,16 +57,27 @@ def marking(path: tuple) -> str:
     return MAY_DIFFER
 
 
-@dataclass
 class Row:
+    __slots__ = ("path", "active", "standby", "rule", "secret", "equal", "derived", "nodes")
     path: tuple
     active: object
     standby: object
     rule: str
     secret: bool
     equal: bool
-    derived: str = ""  # e.g. "default" when a port is not written
-    nodes: dict = field(default_factory=dict)  # role -> {node file: value}, when nodes differ
+    derived: str  # e.g. "default" when a port is not written
+    nodes: dict  # role -> {node file: value}, when nodes differ
+
+    def __init__(self, path: tuple, active: object, standby: object, rule: str, secret: bool,
+                 equal: bool, derived: str = "", nodes: dict | None = None):
+        self.path = path
+        self.active = active
+        self.standby = standby
+        self.rule = rule
+        self.secret = secret
+        self.equal = equal
+        self.derived = derived
+        self.nodes = {} if nodes is None else nodes
 
     @property
     def key(self) -> str:
@@ -82,11 +92,16 @@ class Row:
         return True
 
 
-@dataclass
 class Diff:
+    __slots__ = ("active_files", "standby_files", "rows")
     active_files: list
     standby_files: list
     rows: list
+
+    def __init__(self, active_files: list, standby_files: list, rows: list):
+        self.active_files = active_files
+        self.standby_files = standby_files
+        self.rows = rows
 
     @property
     def failed(self) -> list:

@@ -1,11 +1,9 @@
 """Every limit pcelint enforces, with its default, in one place (overridable under `limits:`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 
-
-@dataclass(frozen=True)
 class Limits:
+    # The class attributes are the defaults (`Limits.max_bytes` is read where no run is at hand).
     max_bytes: int = 1024 * 1024  # a node file larger than this is PCE003
     max_aliases: int = 100  # YAML aliases in one file (PCE003)
     max_nodes: int = 100_000  # YAML nodes after expanding aliases (PCE003)
@@ -17,6 +15,30 @@ class Limits:
     max_zone_bytes: int = 32 * 1024 * 1024  # a zone file larger than this is not read (notification)
     max_zone_generate: int = 10_000  # records one zone file may create with $GENERATE (notification)
 
+    NAMES = ("max_bytes", "max_aliases", "max_nodes", "max_depth", "max_san_entries",
+             "max_chain_length", "max_files", "max_walk_depth", "max_zone_bytes",
+             "max_zone_generate")
+
+    def __init__(self, max_bytes: int = max_bytes, max_aliases: int = max_aliases,
+                 max_nodes: int = max_nodes, max_depth: int = max_depth,
+                 max_san_entries: int = max_san_entries, max_chain_length: int = max_chain_length,
+                 max_files: int = max_files, max_walk_depth: int = max_walk_depth,
+                 max_zone_bytes: int = max_zone_bytes, max_zone_generate: int = max_zone_generate):
+        self.max_bytes = max_bytes
+        self.max_aliases = max_aliases
+        self.max_nodes = max_nodes
+        self.max_depth = max_depth
+        self.max_san_entries = max_san_entries
+        self.max_chain_length = max_chain_length
+        self.max_files = max_files
+        self.max_walk_depth = max_walk_depth
+        self.max_zone_bytes = max_zone_bytes
+        self.max_zone_generate = max_zone_generate
+
+    def __repr__(self) -> str:  # the result cache keys on the settings' repr (core/cache.py)
+        values = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.NAMES)
+        return f"Limits({values})"
+
     @classmethod
     def from_config(cls, values: dict | None, command_line: dict | None = None) -> "Limits":
         """The run's limits: `--limit NAME=N` values (trusted: they may raise a limit) over the
@@ -27,8 +49,8 @@ class Limits:
     @classmethod
     def resolve(cls, values: dict | None, command_line: dict | None = None) -> tuple["Limits", list]:
         """(limits, notes): each note says which config value was not used, and why."""
-        known = {f.name for f in fields(cls)}
-        base = {f.name: getattr(cls(), f.name) for f in fields(cls)}
+        known = set(cls.NAMES)
+        base = {name: getattr(cls, name) for name in cls.NAMES}
         base.update({k: v for k, v in (command_line or {}).items() if k in known})
         notes = []
         for key, value in (values or {}).items():
@@ -47,7 +69,7 @@ def parse_limit(text: str) -> tuple[str, int]:
     """`NAME=N` from `--limit`: a known limit and a whole number >= 0 (ValueError says why)."""
     name, sep, value = text.partition("=")
     name = name.strip()
-    known = [f.name for f in fields(Limits)]
+    known = list(Limits.NAMES)
     if not sep or name not in known:
         raise ValueError(f"'{text}' is not NAME=N with NAME one of: {', '.join(known)}")
     try:

@@ -163,10 +163,8 @@ _NOT_KEYED = {"jobs", "now", "baseline", "include_suppressed", "line_hashes", "c
 
 
 def _settings_text(settings) -> str:
-    import dataclasses
-    if dataclasses.is_dataclass(settings):
-        names = [f.name for f in dataclasses.fields(settings)]
-    else:
+    names = getattr(type(settings), "__slots__", None)  # Settings: its fields, in order
+    if names is None:
         names = sorted(getattr(settings, "__dict__", {}))
     return repr([(n, getattr(settings, n, None)) for n in names if n not in _NOT_KEYED])
 

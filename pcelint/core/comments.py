@@ -2,8 +2,6 @@
 applies them), and the subject of PCE005."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pcelint.core.findings import Span
 
 # The grammar (a regular expression would backtrack: `x # pcelint: disable=A` followed by thousands
@@ -66,8 +64,8 @@ def find_comment(line: str):
     return None
 
 
-@dataclass(frozen=True)
 class Suppression:
+    __slots__ = ("path", "span", "kind", "tokens", "reason", "target", "text")
     path: str
     span: Span  # the comment
     kind: str  # "disable" or "disable-file"
@@ -75,6 +73,27 @@ class Suppression:
     reason: str  # "" when missing
     target: int  # the line whose findings it suppresses (0: the whole file)
     text: str  # the comment, normalized (fingerprint input)
+
+    def __init__(self, path: str, span: Span, kind: str, tokens: tuple, reason: str, target: int,
+                 text: str):
+        self.path = path
+        self.span = span
+        self.kind = kind
+        self.tokens = tokens
+        self.reason = reason
+        self.target = target
+        self.text = text
+
+    def _fields(self) -> tuple:
+        return (self.path, self.span, self.kind, self.tokens, self.reason, self.target, self.text)
+
+    def __eq__(self, other):  # a key of Unused.items
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self):
+        return hash(self._fields())
 
 
 def parse(path: str, lines: list[str]) -> list[Suppression]:
@@ -95,9 +114,12 @@ def parse(path: str, lines: list[str]) -> list[Suppression]:
     return found
 
 
-@dataclass
 class Unused:
     """The subject of PCE005: each suppression comment of this run with its tokens that matched
     no finding of a rule that ran."""
 
+    __slots__ = ("items",)
     items: dict  # Suppression -> [tokens]
+
+    def __init__(self, items: dict):
+        self.items = items

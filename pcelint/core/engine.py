@@ -1,13 +1,13 @@
 """Runs rules over units (a pair or a lone node file) and stamps identity and level on findings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint import inputs
 from pcelint.core import mask
 from pcelint.core.findings import (
     Finding,
+    Location,
     Notification,
     Problem,
     Skip,
@@ -22,23 +22,49 @@ from pcelint.inputs import trace
 from pcelint.inputs.safeio import read_regular
 
 
-@dataclass
 class UnitResult:
-    findings: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
-    notifications: list = field(default_factory=list)
-    sources: dict = field(default_factory=dict)  # report path -> lines, of the files sent back
-    unread: dict = field(default_factory=dict)  # report path -> path, of files whose lines were not
-    files: list = field(default_factory=list)  # report paths linted
-    crashed: bool = False
+    __slots__ = ("findings", "skipped", "notifications", "sources", "unread", "files", "crashed")
+    findings: list
+    skipped: list
+    notifications: list
+    sources: dict  # report path -> lines, of the files sent back
+    unread: dict  # report path -> path, of files whose lines were not
+    files: list  # report paths linted
+    crashed: bool
+
+    def __init__(self, findings: list | None = None, skipped: list | None = None,
+                 notifications: list | None = None, sources: dict | None = None,
+                 unread: dict | None = None, files: list | None = None, crashed: bool = False):
+        self.findings = [] if findings is None else findings
+        self.skipped = [] if skipped is None else skipped
+        self.notifications = [] if notifications is None else notifications
+        self.sources = {} if sources is None else sources
+        self.unread = {} if unread is None else unread
+        self.files = [] if files is None else files
+        self.crashed = crashed
+
+    def _fields(self) -> tuple:
+        return (self.findings, self.skipped, self.notifications, self.sources, self.unread,
+                self.files, self.crashed)
+
+    def __eq__(self, other):  # the result cache checks that a result survives JSON
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # mutable
 
 
-@dataclass
 class Ctx:
     """What a check receives besides its subject: its options and the run settings."""
 
+    __slots__ = ("options", "settings")
     options: dict
     settings: object
+
+    def __init__(self, options: dict, settings: object):
+        self.options = options
+        self.settings = settings
 
 
 def matches(rule, token: str) -> bool:
@@ -129,8 +155,7 @@ class Runner:
         at = problem.at
         hidden = mask.key_path(at.key_path)
         if hidden != tuple(at.key_path):  # a key below a secret-named key may be the secret
-            from dataclasses import replace
-            at = replace(at, key_path=hidden)
+            at = Location(at.path, at.span, hidden, at.message)
         pair, role = self.pair_name, self.roles.get(at.path, role)
         if pair is None and self.owners is not None:  # a run-level finding in a pair's file
             owner, owner_role = self.owners(at.path)
@@ -232,14 +257,12 @@ def masked_file_lines(rel: str, text: str, limits) -> list[str]:
 
 def anchor_secrets(findings, secret_regions: dict) -> None:
     """Findings (and related locations) that point into a secret value point at its key."""
-    from dataclasses import replace
-
     def moved(loc):
         found = secret_regions.get(loc.path)
         if not found:
             return loc
         span = mask.anchor(loc.span, found)
-        return loc if span is loc.span else replace(loc, span=span)
+        return loc if span is loc.span else Location(loc.path, span, loc.key_path, loc.message)
 
     for f in findings:
         f.location = moved(f.location)

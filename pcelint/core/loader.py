@@ -8,7 +8,6 @@ milliseconds. Nothing in an input is executed: scalars go through PyYAML's safe 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -56,26 +55,44 @@ def _line_column(before: str) -> tuple[int, int]:
     return line, len(before) - (last.end() if last else 0) + 1
 
 
-@dataclass(frozen=True)
 class LoadProblem:
+    __slots__ = ("code", "message", "span", "key_path", "related")
     code: str  # PCE001, PCE002 or PCE003
     message: str
     span: Span
-    key_path: tuple = ()
-    related: Span | None = None
+    key_path: tuple
+    related: Span | None
+
+    def __init__(self, code: str, message: str, span: Span, key_path: tuple = (),
+                 related: Span | None = None):
+        self.code = code
+        self.message = message
+        self.span = span
+        self.key_path = key_path
+        self.related = related
 
 
-@dataclass
 class Loaded:
+    __slots__ = ("data", "spans", "problems", "text", "secrets", "unsafe_from")
     data: dict | None
-    spans: dict = field(default_factory=dict)  # key path -> (key Span | None, value Span)
-    problems: list = field(default_factory=list)
-    text: str | None = None
+    spans: dict  # key path -> (key Span | None, value Span)
+    problems: list
+    text: str | None
     # Where secret values are (pcelint.core.mask reads these): (key Span | None, value Span) of
     # every value under a secret-named key, at any depth; for a file that failed to load, also
     # `unsafe_from`: (line, column) from which nothing was parsed safely, or None.
-    secrets: list = field(default_factory=list)
-    unsafe_from: tuple | None = None
+    secrets: list
+    unsafe_from: tuple | None
+
+    def __init__(self, data: dict | None, spans: dict | None = None, problems: list | None = None,
+                 text: str | None = None, secrets: list | None = None,
+                 unsafe_from: tuple | None = None):
+        self.data = data
+        self.spans = {} if spans is None else spans
+        self.problems = [] if problems is None else problems
+        self.text = text
+        self.secrets = [] if secrets is None else secrets
+        self.unsafe_from = unsafe_from
 
 
 class _Refused(Exception):

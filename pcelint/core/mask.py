@@ -19,7 +19,6 @@ Reporters only ever see masked lines (`RunResult.sources`); line hashes are comp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 SECRET_MARKERS = ("password", "secret", "encryption_key")
 HIDDEN = "(value hidden)"
@@ -68,14 +67,19 @@ def split_lines(text: str) -> list[str]:
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-@dataclass(frozen=True)
 class Region:
     """Masked text from `start` up to `end` (exclusive), (line, column) 1-based; `anchor` is the
     span of the secret's key, where findings about it point (None: unknown)."""
 
+    __slots__ = ("start", "end", "anchor")
     start: tuple
     end: tuple
-    anchor: object = None
+    anchor: object
+
+    def __init__(self, start: tuple, end: tuple, anchor: object = None):
+        self.start = start
+        self.end = end
+        self.anchor = anchor
 
 
 def regions(loaded) -> list[Region]:

@@ -1,24 +1,33 @@
 """The model rules see: node files, PCEs, pairs and the pair options. Rules never do I/O."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pcelint.core.findings import Location, Span
+from pcelint.core.findings import Location, Span, slots_repr
 from pcelint.core.loader import Loaded, split_lines
 
 MISSING = object()
 
 
-@dataclass(eq=False)
 class NodeFile:
+    __slots__ = ("path", "rel", "loaded", "role", "base", "base_state", "file_digests")
     path: Path  # absolute
     rel: str  # report path
     loaded: Loaded
-    role: str | None = None  # "active", "standby" or None for a lone file
-    base: Loaded | None = None  # the file at --base REV (set by the git input), when known
-    base_state: str = ""  # why base is None: "" (not asked), "new", "no-repo", ...
-    file_digests: dict = field(default_factory=dict)  # node-file key -> sha256 of the file it names
+    role: str | None  # "active", "standby" or None for a lone file
+    base: Loaded | None  # the file at --base REV (set by the git input), when known
+    base_state: str  # why base is None: "" (not asked), "new", "no-repo", ...
+    file_digests: dict  # node-file key -> sha256 of the file it names
+
+    def __init__(self, path: Path, rel: str, loaded: Loaded, role: str | None = None,
+                 base: Loaded | None = None, base_state: str = "", file_digests: dict | None = None):
+        self.path = path
+        self.rel = rel
+        self.loaded = loaded
+        self.role = role
+        self.base = base
+        self.base_state = base_state
+        self.file_digests = {} if file_digests is None else file_digests
 
     @property
     def data(self) -> dict | None:
@@ -73,50 +82,94 @@ class NodeFile:
         return Location(self.rel, Span.at_start(), path, message)
 
 
-@dataclass(eq=False)
 class Pce:
+    __slots__ = ("role", "files")
     role: str  # "active" or "standby"
     files: list[NodeFile]
+
+    def __init__(self, role: str, files: list[NodeFile]):
+        self.role = role
+        self.files = files
 
     @property
     def first(self) -> NodeFile:
         return self.files[0]
 
 
-@dataclass
 class Placed:
     """A value from the config or a flag, with where it was written (config line) when known."""
 
+    __slots__ = ("value", "at")
     value: object
-    at: Location | None = None
+    at: Location | None
+
+    def __init__(self, value: object, at: Location | None = None):
+        self.value = value
+        self.at = at
+
+    __repr__ = slots_repr  # in the repr of a PairSpec, which the result cache keys on
 
 
-@dataclass
 class PairOptions:
-    name: str | None = None
-    certificate: str | None = None  # absolute path, from config or --cert
-    private_key: str | None = None
-    ca_bundle: str | None = None
-    extra_names: list[Placed] = field(default_factory=list)
-    traffic_disk_gb: dict = field(default_factory=dict)  # {"active": float, "standby": float}
-    wal_rate_mb_per_hour: float | None = None
-    max_lag_hours: float | None = None
-    reserve_fraction: float = 0.1
-    zone_files: list[str] = field(default_factory=list)  # absolute paths
-    max_ttl: int | None = None
-    zone_origin: str | None = None  # the config's dns.origin, for zone files without $ORIGIN
+    __slots__ = ("name", "certificate", "private_key", "ca_bundle", "extra_names",
+                 "traffic_disk_gb", "wal_rate_mb_per_hour", "max_lag_hours", "reserve_fraction",
+                 "zone_files", "max_ttl", "zone_origin", "refused")
+    name: str | None
+    certificate: str | None  # absolute path, from config or --cert
+    private_key: str | None
+    ca_bundle: str | None
+    extra_names: list[Placed]
+    traffic_disk_gb: dict  # {"active": float, "standby": float}
+    wal_rate_mb_per_hour: float | None
+    max_lag_hours: float | None
+    reserve_fraction: float
+    zone_files: list[str]  # absolute paths
+    max_ttl: int | None
+    zone_origin: str | None  # the config's dns.origin, for zone files without $ORIGIN
     # config paths not followed because they leave the linted tree: attribute or zone path -> why
-    refused: dict = field(default_factory=dict)
+    refused: dict
+
+    def __init__(self, name: str | None = None, certificate: str | None = None,
+                 private_key: str | None = None, ca_bundle: str | None = None,
+                 extra_names: list[Placed] | None = None, traffic_disk_gb: dict | None = None,
+                 wal_rate_mb_per_hour: float | None = None, max_lag_hours: float | None = None,
+                 reserve_fraction: float = 0.1, zone_files: list[str] | None = None,
+                 max_ttl: int | None = None, zone_origin: str | None = None,
+                 refused: dict | None = None):
+        self.name = name
+        self.certificate = certificate
+        self.private_key = private_key
+        self.ca_bundle = ca_bundle
+        self.extra_names = [] if extra_names is None else extra_names
+        self.traffic_disk_gb = {} if traffic_disk_gb is None else traffic_disk_gb
+        self.wal_rate_mb_per_hour = wal_rate_mb_per_hour
+        self.max_lag_hours = max_lag_hours
+        self.reserve_fraction = reserve_fraction
+        self.zone_files = [] if zone_files is None else zone_files
+        self.max_ttl = max_ttl
+        self.zone_origin = zone_origin
+        self.refused = {} if refused is None else refused
+
+    __repr__ = slots_repr  # in the repr of a PairSpec, which the result cache keys on
 
 
-@dataclass(eq=False)
 class Pair:
+    __slots__ = ("name", "active", "standby", "options", "folder", "evidence")
     name: str
     active: Pce
     standby: Pce
     options: PairOptions
     folder: Path  # D: where certs/, tls/ are looked for
-    evidence: dict = field(default_factory=dict)  # filled by inputs: "certs", "dns", ...
+    evidence: dict  # filled by inputs: "certs", "dns", ...
+
+    def __init__(self, name: str, active: Pce, standby: Pce, options: PairOptions, folder: Path,
+                 evidence: dict | None = None):
+        self.name = name
+        self.active = active
+        self.standby = standby
+        self.options = options
+        self.folder = folder
+        self.evidence = {} if evidence is None else evidence
 
     @property
     def pces(self) -> tuple[Pce, Pce]:
@@ -127,21 +180,34 @@ class Pair:
         return self.active.files + self.standby.files
 
 
-@dataclass
 class PairSpec:
     """A unit of work found by discovery: the node files of one pair, not yet loaded."""
 
-
+    __slots__ = ("name", "active", "standby", "folder", "options")
     name: str
     active: list  # absolute Paths, in path order
     standby: list
     folder: Path
-    options: PairOptions = field(default_factory=PairOptions)
+    options: PairOptions
+
+    def __init__(self, name: str, active: list, standby: list, folder: Path,
+                 options: PairOptions | None = None):
+        self.name = name
+        self.active = active
+        self.standby = standby
+        self.folder = folder
+        self.options = PairOptions() if options is None else options
+
+    __repr__ = slots_repr  # the result cache names a unit's entry by it
 
 
-@dataclass
 class LoneSpec:
     """A unit of work found by discovery: a node file that belongs to no pair."""
 
-
+    __slots__ = ("path",)
     path: Path
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    __repr__ = slots_repr  # the result cache names a unit's entry by it

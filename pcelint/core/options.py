@@ -8,16 +8,18 @@ default: boolean, integer, number, string, a list of strings, or a mapping.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 _TYPE_WORDS = {"boolean": "true or false", "integer": "an integer", "number": "a number",
                "string": "a string", "array": "a list", "object": "a mapping"}
 
 
-@dataclass(frozen=True)
 class Option:
+    __slots__ = ("default", "schema")
     default: object
-    schema: dict = field(default_factory=dict)  # JSON Schema of a value
+    schema: dict  # JSON Schema of a value
+
+    def __init__(self, default: object, schema: dict | None = None):
+        self.default = default
+        self.schema = {} if schema is None else schema
 
 
 def option(default, kind: str, *, minimum=None, maximum=None, enum=None, items=None) -> Option:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint.core import mask
@@ -181,25 +180,39 @@ def provide_base(unit, settings, cache) -> list:
 # -- private keys tracked or staged (PCE701) ----------------------------------------------------
 
 
-@dataclass(frozen=True)
 class PemKeyBlock:
     """A `-----BEGIN ... PRIVATE KEY-----` block as git has it (index content)."""
 
+    __slots__ = ("rel", "span", "label", "headers", "body")
     rel: str  # report path of the file
     span: Span  # the BEGIN marker
     label: str  # e.g. "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"
-    headers: tuple = ()  # RFC 1421 headers ("Proc-Type: 4,ENCRYPTED", ...)
-    body: bytes = b""  # the decoded base64 body (never shown anywhere)
+    headers: tuple  # RFC 1421 headers ("Proc-Type: 4,ENCRYPTED", ...)
+    body: bytes  # the decoded base64 body (never shown anywhere)
+
+    def __init__(self, rel: str, span: Span, label: str, headers: tuple = (), body: bytes = b""):
+        self.rel = rel
+        self.span = span
+        self.label = label
+        self.headers = headers
+        self.body = body
 
 
-@dataclass
 class Repo:
     """The subject of run-scope rules: the git work tree being linted and what git holds in it."""
 
+    __slots__ = ("root", "key_blocks", "key_lines", "error")
     root: Path | None  # None outside a work tree
-    key_blocks: list[PemKeyBlock] = field(default_factory=list)
-    key_lines: dict = field(default_factory=dict)  # report path -> lines, key bodies masked
-    error: str | None = None  # why git could not be read
+    key_blocks: list[PemKeyBlock]
+    key_lines: dict  # report path -> lines, key bodies masked
+    error: str | None  # why git could not be read
+
+    def __init__(self, root: Path | None, key_blocks: list[PemKeyBlock] | None = None,
+                 key_lines: dict | None = None, error: str | None = None):
+        self.root = root
+        self.key_blocks = [] if key_blocks is None else key_blocks
+        self.key_lines = {} if key_lines is None else key_lines
+        self.error = error
 
 
 def pem_key_blocks(rel: str, text: str) -> list[PemKeyBlock]:

@@ -7,7 +7,6 @@ import base64
 import binascii
 import re
 import struct
-from dataclasses import dataclass
 
 _BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,64})-----")
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -15,19 +14,32 @@ _OPENSSH_MAGIC = b"openssh-key-v1\0"
 CERT_LABELS = ("CERTIFICATE", "X509 CERTIFICATE")
 
 
-@dataclass(frozen=True)
 class Block:
     """A `-----BEGIN LABEL-----` block. A key's `body` is never shown anywhere."""
 
+    __slots__ = ("line", "start", "end", "label", "headers", "body", "text", "complete",
+                 "end_label")
     line: int  # 1-based line of the BEGIN marker
     start: int  # its 0-based column
     end: int  # the column just after the marker
     label: str  # e.g. "CERTIFICATE", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"
-    headers: tuple = ()  # RFC 1421 headers ("Proc-Type: 4,ENCRYPTED", ...)
-    body: bytes = b""  # private keys only: the decoded base64 body (b"" when it is not base64)
-    text: str = ""  # the block from BEGIN to END, as written (for a parser)
-    complete: bool = True  # an END line came before the next BEGIN or the end of the text
-    end_label: str = ""  # the label its END line names
+    headers: tuple  # RFC 1421 headers ("Proc-Type: 4,ENCRYPTED", ...)
+    body: bytes  # private keys only: the decoded base64 body (b"" when it is not base64)
+    text: str  # the block from BEGIN to END, as written (for a parser)
+    complete: bool  # an END line came before the next BEGIN or the end of the text
+    end_label: str  # the label its END line names
+
+    def __init__(self, line: int, start: int, end: int, label: str, headers: tuple = (),
+                 body: bytes = b"", text: str = "", complete: bool = True, end_label: str = ""):
+        self.line = line
+        self.start = start
+        self.end = end
+        self.label = label
+        self.headers = headers
+        self.body = body
+        self.text = text
+        self.complete = complete
+        self.end_label = end_label
 
     @property
     def is_key(self) -> bool:

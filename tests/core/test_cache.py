@@ -406,8 +406,9 @@ def test_a_rule_needing_an_untraced_input_turns_the_cache_off(tree, monkeypatch)
     settings = Settings(root=tree, cache_dir=tree / ".pcelint_cache")
     rules = tuple(all_rules())
     assert open_cache(settings, rules) is not None
-    import dataclasses
-    odd = dataclasses.replace(rules[0], needs=frozenset({"something-new"}))
+    from pcelint.core.rule import Rule
+    fields = {name: getattr(rules[0], name) for name in Rule.__slots__}
+    odd = Rule(**{**fields, "needs": frozenset({"something-new"})})
     assert open_cache(settings, rules + (odd,)) is None
 
 

@@ -10,7 +10,6 @@ import asyncio
 import ipaddress
 import math
 import time
-from dataclasses import dataclass
 
 import dns.asyncquery
 import dns.exception
@@ -32,10 +31,22 @@ MAX_NS_HOSTS = 8  # NS hosts of one zone whose addresses are looked up
 MAX_ZONE_SERVERS = 8  # addresses of one zone's servers that are asked
 
 
-@dataclass(frozen=True)
 class Server:
+    __slots__ = ("host", "port")
     host: str  # an IP address
-    port: int = 53
+    port: int
+
+    def __init__(self, host: str, port: int = 53):
+        self.host = host
+        self.port = port
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.host, self.port) == (other.host, other.port)
+
+    def __hash__(self):  # servers are deduplicated in sets
+        return hash((self.host, self.port))
 
     @property
     def label(self) -> str:

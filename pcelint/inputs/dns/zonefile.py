@@ -6,7 +6,6 @@ dnspython is imported only when a zone file is actually read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint.core.keys import MAX_CNAME_CHAIN
@@ -26,14 +25,23 @@ class ZoneError(Exception):
     """A zone file that cannot be read or parsed; the message says where and why."""
 
 
-@dataclass
 class Zone:
+    __slots__ = ("origin", "path", "display", "records", "names", "skipped")
     origin: str  # absolute, lower case, with the trailing dot
     path: str  # absolute
     display: str  # the path as reports show it
-    records: dict = field(default_factory=dict)  # (name, rdtype) -> Record
-    names: set = field(default_factory=set)  # every owner name and its ancestors inside the zone
-    skipped: list = field(default_factory=list)  # (line, rdtype, reason): records left out
+    records: dict  # (name, rdtype) -> Record
+    names: set  # every owner name and its ancestors inside the zone
+    skipped: list  # (line, rdtype, reason): records left out
+
+    def __init__(self, origin: str, path: str, display: str, records: dict | None = None,
+                 names: set | None = None, skipped: list | None = None):
+        self.origin = origin
+        self.path = path
+        self.display = display
+        self.records = {} if records is None else records
+        self.names = set() if names is None else names
+        self.skipped = [] if skipped is None else skipped
 
     def holds(self, name: str) -> bool:
         return name == self.origin or name.endswith("." + self.origin)

@@ -10,8 +10,6 @@ built, so neither parentheses nor CR line ends can hide one. Imported only when 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import dns.exception
 import dns.grange
 import dns.name
@@ -39,20 +37,30 @@ class BadRecord(Exception):
         self.line, self.rdtype, self.reason = line, rdtype, reason
 
 
-@dataclass
 class Written:
     """What the file says about one record: where, and the TTL it was given."""
 
+    __slots__ = ("line", "ttl", "generated")
     line: int
     ttl: int
-    generated: bool = False
+    generated: bool
+
+    def __init__(self, line: int, ttl: int, generated: bool = False):
+        self.line = line
+        self.ttl = ttl
+        self.generated = generated
 
 
-@dataclass
 class ReadZone:
+    __slots__ = ("zone", "written", "skipped")
     zone: object  # dns.zone.Zone
-    written: dict = field(default_factory=dict)  # (owner text, rdtype text) -> [Written]
-    skipped: list = field(default_factory=list)  # (line, rdtype, reason) of records left out
+    written: dict  # (owner text, rdtype text) -> [Written]
+    skipped: list  # (line, rdtype, reason) of records left out
+
+    def __init__(self, zone: object, written: dict | None = None, skipped: list | None = None):
+        self.zone = zone
+        self.written = {} if written is None else written
+        self.skipped = [] if skipped is None else skipped
 
 
 class _Recorder:

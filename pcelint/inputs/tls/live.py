@@ -22,7 +22,6 @@ import asyncio
 import re
 import ssl
 import sys
-from dataclasses import dataclass, field
 
 from pcelint.core.findings import Location, Notification
 from pcelint.core.names import fqdn_problem, is_ip, norm
@@ -36,10 +35,10 @@ _READ = 16384
 _LINE_REF = re.compile(r" \((?:at )?line \d+\)| at line \d+")  # into the PEM pcelint built
 
 
-@dataclass
 class Endpoint:
     """One name:port of a PCE, with the node-file keys that yield the name and the port."""
 
+    __slots__ = ("name", "port", "role", "name_at", "port_at", "what")
     name: str  # as written in the file (a trailing dot removed), used as SNI
     port: int
     role: str  # the PCE whose ports and certificate it is judged against
@@ -47,25 +46,46 @@ class Endpoint:
     port_at: Location | None  # the port key, when the port is written in the node file
     what: str  # "the active PCE's 'pce_fqdn'", ...
 
+    def __init__(self, name: str, port: int, role: str, name_at: Location,
+                 port_at: Location | None, what: str):
+        self.name = name
+        self.port = port
+        self.role = role
+        self.name_at = name_at
+        self.port_at = port_at
+        self.what = what
+
     @property
     def label(self) -> str:
         host = f"[{self.name}]" if ":" in self.name else self.name
         return f"{host}:{self.port}"
 
 
-@dataclass
 class Served:
+    __slots__ = ("endpoint", "target", "bundle", "error")
     endpoint: Endpoint
     target: str  # host:port actually connected to
-    bundle: object = None  # certs.CertBundle of the chain sent, leaf first
-    error: str | None = None  # why no chain was recorded
+    bundle: object  # certs.CertBundle of the chain sent, leaf first
+    error: str | None  # why no chain was recorded
+
+    def __init__(self, endpoint: Endpoint, target: str, bundle: object = None,
+                 error: str | None = None):
+        self.endpoint = endpoint
+        self.target = target
+        self.bundle = bundle
+        self.error = error
 
 
-@dataclass
 class ServedEvidence:
+    __slots__ = ("live", "served", "memo")
     live: bool
-    served: list = field(default_factory=list)  # [Served], in endpoint order
-    memo: dict = field(default_factory=dict)  # groupings, computed once for the served checks
+    served: list  # [Served], in endpoint order
+    memo: dict  # groupings, computed once for the served checks
+
+    def __init__(self, live: bool, served: list | None = None, memo: dict | None = None):
+        self.live = live
+        self.served = [] if served is None else served
+        self.memo = {} if memo is None else memo
 
     @property
     def ok(self) -> list:

@@ -10,7 +10,6 @@ Pure path logic: nothing is read here.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -26,14 +25,23 @@ KINDS = {
 }
 
 
-@dataclass
 class Located:
+    __slots__ = ("kind", "written", "path", "looked_text", "override", "refused")
     kind: str  # "cert", "key" or "ca"
     written: str | None  # the node file's value, when it is a string
     path: Path | None  # the file found, or None
-    looked_text: tuple = ()  # every candidate, in order (strings: most runs never read them)
-    override: bool = False  # the path came from the config or a flag
-    refused: tuple = ()  # (path as text, why it was not followed): candidates outside the tree
+    looked_text: tuple  # every candidate, in order (strings: most runs never read them)
+    override: bool  # the path came from the config or a flag
+    refused: tuple  # (path as text, why it was not followed): candidates outside the tree
+
+    def __init__(self, kind: str, written: str | None, path: Path | None, looked_text: tuple = (),
+                 override: bool = False, refused: tuple = ()):
+        self.kind = kind
+        self.written = written
+        self.path = path
+        self.looked_text = looked_text
+        self.override = override
+        self.refused = refused
 
     @property
     def looked(self) -> list[Path]:

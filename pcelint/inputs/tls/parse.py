@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from pcelint.core.findings import slots_repr
 from pcelint.inputs import trace
 from pcelint.inputs.pem import CERT_LABELS, is_encrypted, key_blocks
 from pcelint.inputs.pem import blocks as pem_blocks
@@ -33,10 +33,12 @@ CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 
 
-@dataclass
 class CertInfo:
     """One certificate, every lazily parsed value already read."""
 
+    __slots__ = ("obj", "index", "line", "sha256", "subject", "issuer", "common_names",
+                 "dns_names", "ip_addresses", "has_san", "not_before", "not_after", "key_type",
+                 "key_bits", "spki", "signature_hash", "is_ca", "eku")
     obj: object  # the cryptography Certificate (for signature checks and chain building)
     index: int  # 0 = the leaf
     line: int  # line of its `-----BEGIN CERTIFICATE-----` (1 for DER)
@@ -56,33 +58,76 @@ class CertInfo:
     is_ca: bool
     eku: list[str] | None  # dotted OIDs; None when the extension is absent
 
+    def __init__(self, obj: object, index: int, line: int, sha256: str, subject: str, issuer: str,
+                 common_names: list[str], dns_names: list[str], ip_addresses: list, has_san: bool,
+                 not_before: datetime, not_after: datetime, key_type: str, key_bits: int | None,
+                 spki: bytes, signature_hash: str | None, is_ca: bool, eku: list[str] | None):
+        self.obj = obj
+        self.index = index
+        self.line = line
+        self.sha256 = sha256
+        self.subject = subject
+        self.issuer = issuer
+        self.common_names = common_names
+        self.dns_names = dns_names
+        self.ip_addresses = ip_addresses
+        self.has_san = has_san
+        self.not_before = not_before
+        self.not_after = not_after
+        self.key_type = key_type
+        self.key_bits = key_bits
+        self.spki = spki
+        self.signature_hash = signature_hash
+        self.is_ca = is_ca
+        self.eku = eku
 
-@dataclass
+
 class CertBundle:
     """A certificate file: all its certificates, leaf first, or why it cannot be used."""
 
+    __slots__ = ("sha256", "certs", "fmt", "error", "error_line", "left_out")
     sha256: str
-    certs: list[CertInfo] = field(default_factory=list)
-    fmt: str = "PEM"
-    error: str | None = None
-    error_line: int = 1
-    left_out: list = field(default_factory=list)  # (line, why): CA bundles skip what they cannot parse
+    certs: list[CertInfo]
+    fmt: str
+    error: str | None
+    error_line: int
+    left_out: list  # (line, why): CA bundles skip what they cannot parse
+
+    def __init__(self, sha256: str, certs: list[CertInfo] | None = None, fmt: str = "PEM",
+                 error: str | None = None, error_line: int = 1, left_out: list | None = None):
+        self.sha256 = sha256
+        self.certs = [] if certs is None else certs
+        self.fmt = fmt
+        self.error = error
+        self.error_line = error_line
+        self.left_out = [] if left_out is None else left_out
 
     @property
     def leaf(self) -> CertInfo | None:
         return self.certs[0] if self.certs and self.error is None else None
 
 
-@dataclass
 class KeyInfo:
     """The public side of a private-key file; `state` is ok, encrypted or unparseable."""
 
+    __slots__ = ("sha256", "state", "line", "key_type", "spki", "reason")
     sha256: str
     state: str
-    line: int = 1  # the `-----BEGIN ... PRIVATE KEY-----` line (1 for DER)
-    key_type: str = ""
-    spki: bytes = b""
-    reason: str = ""
+    line: int  # the `-----BEGIN ... PRIVATE KEY-----` line (1 for DER)
+    key_type: str
+    spki: bytes
+    reason: str
+
+    def __init__(self, sha256: str, state: str, line: int = 1, key_type: str = "",
+                 spki: bytes = b"", reason: str = ""):
+        self.sha256 = sha256
+        self.state = state
+        self.line = line
+        self.key_type = key_type
+        self.spki = spki
+        self.reason = reason
+
+    __repr__ = slots_repr  # tests look into it for key material
 
 
 def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | None]:
@@ -177,7 +222,8 @@ def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
         block = pem.text.encode("latin-1")
         known = known_certs.get(block) if known_certs is not None else None
         if known is not None:
-            bundle.certs.append(replace(known, index=len(bundle.certs), line=line))
+            moved = {n: getattr(known, n) for n in CertInfo.__slots__}
+            bundle.certs.append(CertInfo(**{**moved, "index": len(bundle.certs), "line": line}))
             continue
         if not pem.closed:
             why = f"the PEM block at line {line} has no END line (the file is truncated)"
@@ -375,14 +421,20 @@ _EKU_NAMES = {SERVER_AUTH: "serverAuth", CLIENT_AUTH: "clientAuth",
               ANY_EKU: "anyExtendedKeyUsage"}
 
 
-@dataclass(frozen=True)
 class ChainProblem:
     """Why a chain fails (`reason`) and what to change (`fix`); `kind` keeps findings apart."""
 
+    __slots__ = ("kind", "reason", "fix", "cert")
     kind: str  # "issuer", "eku" or "verifier"
     reason: str
     fix: str
-    cert: CertInfo | None = None  # the certificate of the file concerned, when there is one
+    cert: CertInfo | None  # the certificate of the file concerned, when there is one
+
+    def __init__(self, kind: str, reason: str, fix: str, cert: CertInfo | None = None):
+        self.kind = kind
+        self.reason = reason
+        self.fix = fix
+        self.cert = cert
 
 
 def _issued(cert: CertInfo, issuer: CertInfo) -> bool:

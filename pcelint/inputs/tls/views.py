@@ -2,8 +2,6 @@
 the leaf they name, once per pair. No I/O here: the provider (pcelint.inputs.tls.provider) reads."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from pcelint.core.findings import Location, Skipped, Span
 from pcelint.core.listing import listed
 from pcelint.inputs.tls.locate import Located
@@ -11,43 +9,64 @@ from pcelint.inputs.tls.locate import Located
 NEED = "certs"
 
 
-@dataclass
 class Material:
     """One located file and what was made of it: a CertBundle (cert, ca) or a KeyInfo (key)."""
 
+    __slots__ = ("located", "rel", "value", "error")
     located: Located
-    rel: str | None = None  # report path of the file found
-    value: object = None  # CertBundle / KeyInfo, when the file could be read
-    error: str | None = None  # why it could not be read
+    rel: str | None  # report path of the file found
+    value: object  # CertBundle / KeyInfo, when the file could be read
+    error: str | None  # why it could not be read
+
+    def __init__(self, located: Located, rel: str | None = None, value: object = None,
+                 error: str | None = None):
+        self.located = located
+        self.rel = rel
+        self.value = value
+        self.error = error
 
     @property
     def found(self) -> bool:
         return self.located.path is not None
 
 
-@dataclass
 class NodeTls:
+    __slots__ = ("node", "cert", "key", "ca")
     node: object  # NodeFile
     cert: Material
     key: Material
     ca: Material
 
+    def __init__(self, node: object, cert: Material, key: Material, ca: Material):
+        self.node = node
+        self.cert = cert
+        self.key = key
+        self.ca = ca
 
-@dataclass
+
 class TlsEvidence:
-    pces: dict = field(default_factory=dict)  # role -> [NodeTls], in the PCE's file order
-    memo: dict = field(default_factory=dict)  # groupings, computed once for the nine PCE4xx rules
+    __slots__ = ("pces", "memo")
+    pces: dict  # role -> [NodeTls], in the PCE's file order
+    memo: dict  # groupings, computed once for the nine PCE4xx rules
+
+    def __init__(self, pces: dict | None = None, memo: dict | None = None):
+        self.pces = {} if pces is None else pces
+        self.memo = {} if memo is None else memo
 
 
 BEGIN_CERT = "-----BEGIN CERTIFICATE-----"
 
 
-@dataclass
 class Group:
     """Node files of one PCE that resolve to the same leaf (or the same unusable file)."""
 
+    __slots__ = ("role", "entries")
     role: str
     entries: list  # [NodeTls], in file order
+
+    def __init__(self, role: str, entries: list):
+        self.role = role
+        self.entries = entries
 
     @property
     def first(self) -> NodeTls:
