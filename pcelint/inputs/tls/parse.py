@@ -18,9 +18,21 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+try:  # the Rust key loaders `serialization` re-exports: importing that package also imports its
+    # SSH module, and with it dataclasses and inspect (~10 ms of a pre-commit run)
+    from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
+    from cryptography.hazmat.primitives._serialization import Encoding, PublicFormat
+
+    _load_pem_key = _rust_openssl.keys.load_pem_private_key
+    _load_der_key = _rust_openssl.keys.load_der_private_key
+except (ImportError, AttributeError):  # cryptography's internals laid out otherwise
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+    from cryptography.hazmat.primitives.serialization import load_der_private_key as _load_der_key
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key as _load_pem_key
 
 from pcelint.core.findings import slots_repr
 from pcelint.inputs import trace
@@ -315,8 +327,7 @@ def _signature_hash(cert) -> str | None:
 
 
 def public_key_facts(key) -> tuple[str, int | None, bytes]:
-    spki = key.public_bytes(serialization.Encoding.DER,
-                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    spki = key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     if isinstance(key, rsa.RSAPublicKey):
         return "RSA", key.key_size, spki
     if isinstance(key, ec.EllipticCurvePublicKey):
@@ -350,9 +361,9 @@ def _parse_key(data: bytes, sha: str) -> KeyInfo:
         line = block.line
         if is_encrypted(block):
             return KeyInfo(sha, "encrypted", line)
-        loader, blob = serialization.load_pem_private_key, block.text.encode("latin-1")
+        loader, blob = _load_pem_key, block.text.encode("latin-1")
     else:
-        line, loader, blob = 1, serialization.load_der_private_key, data
+        line, loader, blob = 1, _load_der_key, data
     try:
         key = loader(blob, password=None, unsafe_skip_rsa_key_validation=True)
     except TypeError:  # a password is needed
