@@ -1,9 +1,6 @@
 """pcelint: static checks for Illumio PCE active/standby pairs."""
 
-
-def __getattr__(name):
-    # `pcelint.__version__` is looked up on first use: the metadata read is not free at start-up.
-    if name == "__version__":
-        from pcelint.about import version
-        return version()
-    raise AttributeError(f"module 'pcelint' has no attribute '{name}'")
+# The one place the version is written. pyproject.toml reads it from here, statically (its
+# `[tool.setuptools.dynamic]`); `--version`, the reports and the result cache read the attribute
+# (importlib.metadata would cost ~30 ms to import).
+__version__ = "0.1.0"

@@ -1,38 +1,24 @@
 """What pcelint says about itself: its version and the JSON Schemas it ships.
 
-The version is written in one place, `pyproject.toml`; the installed package's metadata carries it.
+The version is written in one place, `pcelint/__init__.py` (`__version__`); pyproject.toml reads it
+from there, so the installed package's metadata carries the same.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from functools import cache
 from pathlib import Path
+
+from pcelint import __version__
 
 # `pcelint schema NAME` prints the file; both ship in the wheel as package data of pcelint.schemas.
 SCHEMAS = {"runtime_env": "runtime_env.schema.json", "config": "pcelint-config.schema.json"}
 
 
-@cache
 def version() -> str:
-    """The installed distribution's version; a source checkout that was never installed reads its
-    pyproject.toml. importlib.metadata costs ~30 ms to import, more than linting a small pair, so it
-    is imported here, when a report or `--version` needs the version, not at start-up."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("pcelint")
-    except metadata.PackageNotFoundError:
-        return _checkout_version(Path(__file__).resolve().parent.parent / "pyproject.toml")
-
-
-def _checkout_version(pyproject: Path) -> str:
-    import tomllib
-
-    try:
-        return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return "0+unknown"
+    """pcelint's version (`pcelint.__version__`): no metadata is read, in an installed package or a
+    source checkout alike."""
+    return __version__
 
 
 def schema_dir() -> Path:

@@ -1,8 +1,9 @@
-"""What a release is made of: one version (pyproject.toml, read from the package metadata), the
+"""What a release is made of: one version (pcelint/__init__.py, which pyproject.toml reads), the
 changelog, the shipped JSON Schemas (`pcelint schema`), and the CI script running the README's
 test command verbatim."""
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -18,7 +19,8 @@ from helpers.paths import ROOT
 from pcelint import about
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-VERSION = PYPROJECT["project"]["version"]
+INIT = ROOT / "pcelint" / "__init__.py"
+VERSION = re.search(r'^__version__ = "([^"]+)"$', INIT.read_text(), re.M).group(1)
 SHIPPED = {"runtime_env": ROOT / "schemas" / "runtime_env.schema.json",
            "config": ROOT / "schemas" / "pcelint-config.schema.json"}
 NODE_FILES = sorted((ROOT / "examples" / "pces").glob("*/*/*.yml"))
@@ -43,29 +45,34 @@ def test_python_dash_m_pcelint_version():
     assert (proc.returncode, proc.stdout) == (0, f"pcelint {VERSION}\n")
 
 
-def test_version_is_written_only_in_pyproject():
-    sources = "\n".join(p.read_text() for p in (ROOT / "pcelint").rglob("*.py"))
+def test_version_is_written_only_in_the_package_init():
+    sources = "\n".join(p.read_text() for p in (ROOT / "pcelint").rglob("*.py") if p != INIT)
     assert VERSION not in sources
+    assert "version" not in PYPROJECT["project"] and PYPROJECT["project"]["dynamic"] == ["version"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "pcelint.__version__"}
+    assert VERSION not in (ROOT / "pyproject.toml").read_text()
     import pcelint
-    assert pcelint.__version__ == VERSION  # kept for code that imports it, read lazily
+    assert pcelint.__version__ == about.version() == VERSION
 
 
-def test_an_uninstalled_checkout_reads_its_pyproject(monkeypatch, tmp_path):
-    def not_installed(name):
-        raise metadata.PackageNotFoundError(name)
-    monkeypatch.setattr(metadata, "version", not_installed)
-    about.version.cache_clear()
-    try:
-        assert about.version() == VERSION
-    finally:
-        about.version.cache_clear()
-    assert about._checkout_version(tmp_path / "pyproject.toml") == "0+unknown"
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
-    assert about._checkout_version(tmp_path / "pyproject.toml") == "0+unknown"
+def test_the_installed_metadata_carries_the_package_version():
+    import pcelint
+    assert metadata.version("pcelint") == pcelint.__version__
+
+
+def test_setuptools_reads_the_version_without_importing_pcelint():
+    # setuptools evaluates `attr:` statically when the module assigns a literal; the module imports
+    # nothing, so even its fallback (importing the module) would not need pcelint's dependencies
+    tree = ast.parse(INIT.read_text())
+    assigned = [n for n in tree.body if isinstance(n, ast.Assign)
+                and [t.id for t in n.targets if isinstance(t, ast.Name)] == ["__version__"]]
+    assert len(assigned) == 1 and isinstance(assigned[0].value, ast.Constant)
+    assert not [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert assigned[0].value.value == VERSION
 
 
 def test_start_up_does_not_read_the_metadata():
-    # importlib.metadata costs ~30 ms: only --version and the json/sarif/baseline writers load it
+    # importlib.metadata costs ~30 ms: nothing of a run loads it (tests/test_startup.py: a whole run)
     code = ("import sys, pcelint.cli; pcelint.cli.build_parser(); "
             "print('importlib.metadata' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -77,7 +84,7 @@ def test_changelog_keeps_a_changelog_with_this_version():
     assert "[Keep a Changelog](https://keepachangelog.com/" in text
     headings = re.findall(r"^## (.+)$", text, re.M)
     assert headings[0] == "[Unreleased]"
-    assert f"[{VERSION}] - " in headings[1], "a section for pyproject.toml's version"
+    assert f"[{VERSION}] - " in headings[1], "a section for pcelint.__version__"
     for heading in headings[1:]:
         assert re.fullmatch(r"\[\d+\.\d+\.\d+\] - \d{4}-\d{2}-\d{2}", heading), heading
     allowed = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security", "In progress"}
