@@ -1,0 +1,71 @@
+"""What a run imports (issue 17, the cold path): a whole `check` of a pair with a certificate, its
+private key and a CA bundle, in a fresh interpreter, cold and warm, loads neither `dataclasses`
+(nor `inspect`, `ast`, `dis`, `tokenize` behind it) nor `importlib.metadata`. Together they cost
+more than linting a small pair; the modules are listed, not timed."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+from helpers import certgen as cg
+from helpers.pairkit import write_pair
+
+NOT_LOADED = ("dataclasses", "inspect", "ast", "dis", "tokenize", "importlib.metadata")
+
+# pcelint's own command line, in-process, then the modules that are loaded at its end.
+RUNNER = """
+import json, sys
+import pcelint.cli
+try:
+    code = pcelint.cli.main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "loaded": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    """A 2x2 pair with its certificate, key and CA bundle in pces/prod/tls (as config
+    repositories hold them), and a home for the cache's secret."""
+    root = tmp_path_factory.mktemp("startup")
+    ca_key = cg.rsa_key(1)
+    ca = cg.issue("Test Root", key=ca_key, ca=True, not_before=cg.NOT_BEFORE,
+                  not_after=datetime(2030, 1, 1, tzinfo=timezone.utc), eku=None)
+    leaf = cg.issue("pce.example.com", dns=["pce.example.com", "pce-a.example.com",
+                                            "pce-b.example.com"], issuer=(ca, ca_key))
+    write_pair(root, {"server.crt": cg.pem(leaf), "server.key": cg.key_pem(cg.rsa_key(0)),
+                      "ca.pem": cg.pem(ca)})
+    (root / "xdg").mkdir()
+    return root
+
+
+def loaded_by(tree, *args) -> tuple[int, set, str]:
+    """(exit code, modules loaded at the end, the report) of `pcelint check pces/prod ARGS`."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tree / "xdg")}
+    proc = subprocess.run([sys.executable, "-c", RUNNER, "check", "pces/prod", "--now",
+                           "2024-06-01T00:00:00Z", "--traffic-disk-gb", "1000", "--jobs", "1", *args],
+                          cwd=tree, env=env, capture_output=True, text=True, timeout=120)
+    last = proc.stderr.strip().splitlines()[-1]
+    found = json.loads(last)
+    return found["code"], set(found["loaded"]), proc.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif"])
+def test_a_cold_run_loads_no_dataclasses_inspect_or_metadata(tree, fmt):
+    code, loaded, report = loaded_by(tree, "--no-cache", "--format", fmt)
+    assert code in (0, 1) and report
+    assert "cryptography.x509" in loaded  # the certificate rules really ran
+    assert sorted(loaded & set(NOT_LOADED)) == []
+
+
+def test_a_warm_run_loads_no_dataclasses_inspect_or_metadata(tree):
+    cold = loaded_by(tree, "--no-cache")
+    loaded_by(tree)  # fills the cache
+    code, loaded, report = loaded_by(tree)
+    assert (code, report) == cold[::2]
+    assert sorted(loaded & set(NOT_LOADED)) == []
