@@ -21,21 +21,23 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-def outside(path, root) -> str | None:
+def outside(path, root, folders=None) -> str | None:
     """Why `path` may not be opened under `root`, or None when it may. Decided from the text of
     the path and the targets of symlinks on the way, never from whether the file exists, so the
-    answer tells nothing about files outside the root."""
+    answer tells nothing about files outside the root. `folders` (a pcelint.inputs.folders.Folders
+    of the run) answers the same realpath questions from folder listings."""
     if root is None:
         return None
     root_text = os.path.normpath(str(root))
     text = os.path.normpath(os.path.abspath(str(path)))
     if not _inside(text, root_text):
         return "it is outside the linted tree"
+    realpath = os.path.realpath if folders is None else folders.realpath
     try:
-        real = os.path.realpath(text)
+        real = realpath(text)
     except (OSError, ValueError):
         return "it cannot be resolved"
-    if not _inside(real, os.path.realpath(root_text)):
+    if not _inside(real, realpath(root_text)):
         return "it is a symlink whose target is outside the linted tree"
     return None
 

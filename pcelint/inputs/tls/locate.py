@@ -65,18 +65,19 @@ def _base_name(written: str) -> str:
     return PurePosixPath(written.replace("\\", "/")).name
 
 
-def _is_file(path) -> bool:
+def _is_file(path, folders=None) -> bool:
     try:
-        found = os.path.isfile(path)
+        found = os.path.isfile(path) if folders is None else folders.is_file(path)
     except (OSError, ValueError):  # permission denied on a parent folder, a NUL in the name, ...
         found = False
     trace.probe(path, found)  # the result cache keys on what was (not) found where
     return found
 
 
-def locate(kind: str, node, pair, root=None) -> Located:
+def locate(kind: str, node, pair, root=None, folders=None) -> Located:
     """With a confinement `root` (check, baseline), a candidate that leaves it is refused unread
-    and without asking whether it exists (the reason is kept for the message)."""
+    and without asking whether it exists (the reason is kept for the message). `folders` (a
+    pcelint.inputs.folders.Folders of the run) answers the probes from folder listings."""
     key, option, _ = KINDS[kind]
     value = node.get(key)
     written = value if isinstance(value, str) and value.strip() else None
@@ -86,17 +87,17 @@ def locate(kind: str, node, pair, root=None) -> Located:
         return Located(kind, written, None, (), True, ((override, refused_override),))
     if override:
         path = Path(override)
-        return Located(kind, written, path if _is_file(path) else None, (str(path),), True)
+        return Located(kind, written, path if _is_file(path, folders) else None, (str(path),), True)
     looked = _candidates(written, node.path, pair.folder)
     refused = ()
     if root is not None:
         checked, refused = [], []
         for candidate in looked:
-            why = outside(candidate, root)
+            why = outside(candidate, root, folders)
             if why:
                 refused.append((candidate, why))
             else:
                 checked.append(candidate)
         looked, refused = tuple(checked), tuple(refused)
-    found = next((p for p in looked if _is_file(p)), None)
+    found = next((p for p in looked if _is_file(p, folders)), None)
     return Located(kind, written, None if found is None else Path(found), looked, refused=refused)
