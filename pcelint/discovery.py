@@ -37,12 +37,12 @@ def _regular(path: Path) -> bool:
 
 def looks_like_node_file(path: Path, limit: int) -> bool:
     """A runtime_env file by name, or a YAML file whose top level has pce_fqdn or node_type."""
+    if path.name not in NODE_NAMES and not is_yaml(path):  # by name alone: no stat call
+        return False
     if not _regular(path):  # a FIFO or device named runtime_env.yml must never be opened
         return False
     if path.name in NODE_NAMES:
         return True
-    if not is_yaml(path):
-        return False
     try:
         head = read_regular(path, min(limit, 1 << 20))
     except OSError:

@@ -27,7 +27,7 @@ import sys
 
 MAX_ENTRIES = 4096  # a larger folder is not listed: its paths are asked one by one
 MAX_FOLDERS = 1024  # listings kept at once
-MAX_RESOLVED = 8192  # resolved paths kept
+MAX_RESOLVED = 8192  # resolved paths kept (and as many confinement verdicts)
 LINK, DIR, FILE, OTHER = "l", "d", "f", "o"
 # Names are compared as the listing spells them: only where the file system is case-sensitive.
 ENABLED = sys.platform.startswith("linux")
@@ -66,11 +66,12 @@ def _plain(path: str) -> bool:
 
 
 class Folders:
-    __slots__ = ("_listings", "_resolved")
+    __slots__ = ("_listings", "_resolved", "verdicts")
 
     def __init__(self):
         self._listings: dict = {}  # folder text -> listing (or None), least recently used first
         self._resolved: dict = {}  # path text -> os.path.realpath(path)
+        self.verdicts: dict = {}  # (path text, root text) -> confine.outside's answer
 
     def listing(self, folder: str) -> dict | None:
         listings = self._listings

@@ -56,13 +56,19 @@ def _candidates(written: str | None, node_path, folder) -> tuple:
                           os.path.join(folder_text, "certs"), os.path.join(folder_text, "tls")):
                 out.append(os.path.join(where, base))
         if written.startswith("/"):
-            out.append(str(Path(written)))
+            out.append(_as_written(written))
     return tuple(dict.fromkeys(out))
 
 
 @lru_cache(maxsize=1024)
 def _base_name(written: str) -> str:
     return PurePosixPath(written.replace("\\", "/")).name
+
+
+@lru_cache(maxsize=1024)
+def _as_written(written: str) -> str:
+    """An absolute path as written, normalised as pathlib does (node files of a fleet repeat it)."""
+    return str(Path(written))
 
 
 def _is_file(path, folders=None) -> bool:
