@@ -89,10 +89,10 @@ class Folders:
         None) when the listing cannot answer."""
         if not ENABLED:
             return False, None
-        folder, name = os.path.split(path)
-        if not folder or not name or name in (".", "..") or "\0" in path:
+        folder, sep, name = path.rpartition("/")
+        if not sep or not name or name in (".", "..") or "\0" in path:
             return False, None
-        entries = self.listing(folder)
+        entries = self.listing(folder or "/")
         if entries is None:
             return False, None
         return True, entries.get(name)
@@ -126,28 +126,27 @@ class Folders:
             return found
         if not ENABLED or not _plain(text):
             return os.path.realpath(text)
-        names = []  # the components below `current`, last first; none of them a symlink
+        below = []  # (path, its last component) under `current`, deepest first: no symlinks
         current = text
         while True:
             base = resolved.get(current)
             if base is not None:
                 break
-            folder, name = os.path.split(current)
-            if folder == current or not name:  # "/"
+            folder, _, name = current.rpartition("/")
+            if not name:  # "/"
                 base = os.path.realpath(current)
                 break
-            entries = self.listing(folder)
+            entries = self.listing(folder or "/")
             if entries is None or entries.get(name) == LINK:
                 base = os.path.realpath(current)
                 break
-            names.append(name)
-            current = folder
-        if len(resolved) + len(names) + 1 > MAX_RESOLVED:
+            below.append((current, name))
+            current = folder or "/"
+        if len(resolved) + len(below) + 1 > MAX_RESOLVED:
             resolved.clear()
         resolved[current] = base
-        for name in reversed(names):
-            current = os.path.join(current, name)
-            base = os.path.join(base, name)
+        for current, name in reversed(below):
+            base = base + "/" + name if base != "/" else "/" + name
             resolved[current] = base
         return base
 

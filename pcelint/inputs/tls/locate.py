@@ -46,17 +46,23 @@ class Located:
 
 
 def _candidates(written: str | None, node_path, folder) -> tuple:
-    # Built from strings (pathlib joins and comparisons cost more than the stat calls do).
+    if not written:
+        return ()
+    return _candidates_of(written, str(node_path), str(folder))
+
+
+@lru_cache(maxsize=1024)
+def _candidates_of(written: str, node_text: str, folder_text: str) -> tuple:
+    # Built from strings (pathlib joins and comparisons cost more than the stat calls do); the
+    # certificate and digest inputs ask for the same ones.
     out: list[str] = []
-    if written:
-        base = _base_name(written)
-        if base and base not in (".", ".."):
-            folder_text = str(folder)
-            for where in (os.path.dirname(str(node_path)), folder_text,
-                          os.path.join(folder_text, "certs"), os.path.join(folder_text, "tls")):
-                out.append(os.path.join(where, base))
-        if written.startswith("/"):
-            out.append(_as_written(written))
+    base = _base_name(written)
+    if base and base not in (".", ".."):
+        for where in (os.path.dirname(node_text), folder_text,
+                      os.path.join(folder_text, "certs"), os.path.join(folder_text, "tls")):
+            out.append(os.path.join(where, base))
+    if written.startswith("/"):
+        out.append(_as_written(written))
     return tuple(dict.fromkeys(out))
 
 
