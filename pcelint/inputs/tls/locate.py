@@ -72,6 +72,12 @@ def _base_name(written: str) -> str:
 
 
 @lru_cache(maxsize=1024)
+def _path(found: str) -> Path:
+    """The Path of a found candidate (immutable: the certificate and digest inputs share it)."""
+    return Path(found)
+
+
+@lru_cache(maxsize=1024)
 def _as_written(written: str) -> str:
     """An absolute path as written, normalised as pathlib does (node files of a fleet repeat it)."""
     return str(Path(written))
@@ -112,4 +118,4 @@ def locate(kind: str, node, pair, root=None, folders=None) -> Located:
                 checked.append(candidate)
         looked, refused = tuple(checked), tuple(refused)
     found = next((p for p in looked if _is_file(p, folders)), None)
-    return Located(kind, written, None if found is None else Path(found), looked, refused=refused)
+    return Located(kind, written, None if found is None else _path(found), looked, refused=refused)
