@@ -10,6 +10,7 @@ from pcelint.core.keys import CONFIG_NAMES
 from pcelint.core.model import LoneSpec, PairOptions, PairSpec
 from pcelint.errors import ConfigError, UsageError
 from pcelint.inputs.confine import config_glob, outside
+from pcelint.inputs.folders import Folders
 from pcelint.inputs.safeio import read_regular
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -36,12 +37,12 @@ def _regular(path: Path) -> bool:
 
 def looks_like_node_file(path: Path, limit: int) -> bool:
     """A runtime_env file by name, or a YAML file whose top level has pce_fqdn or node_type."""
+    if path.name not in NODE_NAMES and not is_yaml(path):  # by name alone: no stat call
+        return False
     if not _regular(path):  # a FIFO or device named runtime_env.yml must never be opened
         return False
     if path.name in NODE_NAMES:
         return True
-    if not is_yaml(path):
-        return False
     try:
         head = read_regular(path, min(limit, 1 << 20))
     except OSError:
@@ -49,53 +50,67 @@ def looks_like_node_file(path: Path, limit: int) -> bool:
     return bool(_NODE_KEYS.search(head.lstrip(b"\xef\xbb\xbf")))
 
 
-def _yaml_files_in(folder: Path, root=None) -> list[Path]:
+def _names(folder: Path, folders: Folders) -> list[str]:
+    """The entries of `folder` in path order, from its listing (OSError when it has none)."""
+    entries = folders.listing(str(folder))
+    if entries is not None:  # {}: empty, missing or no folder, as os.listdir's [] or OSError
+        return sorted(entries)
+    return sorted(os.listdir(folder))
+
+
+def _yaml_files_in(folder: Path, root=None, folders: Folders | None = None) -> list[Path]:
     """The regular YAML files directly in `folder`; with a confinement `root`, an entry that leads
     outside it (a symlink to `/proc/self/environ`, ...) is left out unopened."""
+    folders = folders or Folders()
     try:
-        entries = sorted(folder.iterdir())
+        entries = [folder / name for name in _names(folder, folders)]
     except OSError:
         return []
-    return [p for p in entries if is_yaml(p) and (root is None or outside(p, root) is None)
-            and _regular(p)]
+    return [p for p in entries if is_yaml(p) and (root is None or outside(p, root, folders) is None)
+            and folders.is_file(p)]
 
 
-def _node_subfolder_files(folder: Path, root=None) -> list[Path]:
+def _node_subfolder_files(folder: Path, root=None, folders: Folders | None = None) -> list[Path]:
     """The per-node-subfolder layout: `active/core0/runtime_env.yml`, ... (one per subfolder)."""
+    folders = folders or Folders()
     try:
-        entries = sorted(folder.iterdir())
+        entries = [folder / name for name in _names(folder, folders)]
     except OSError:
         return []
     found = []
     for sub in entries:
-        if sub.name.startswith(".") or not sub.is_dir() or \
-                (root is not None and outside(sub, root)):
+        if sub.name.startswith(".") or not folders.is_dir(sub) or \
+                (root is not None and outside(sub, root, folders)):
             continue
         for name in NODE_NAMES:
-            if (root is None or outside(sub / name, root) is None) and _regular(sub / name):
+            if (root is None or outside(sub / name, root, folders) is None) and \
+                    folders.is_file(sub / name):
                 found.append(sub / name)
                 break
     return found
 
 
-def side_files(folder: Path, root=None) -> list[Path]:
+def side_files(folder: Path, root=None, folders: Folders | None = None) -> list[Path]:
     """A side's node files: YAML files directly inside it, and `SUBFOLDER/runtime_env.yml` files
-    (one subfolder per node, because every node's file has the same name), in path order."""
-    return sorted(_yaml_files_in(folder, root) + _node_subfolder_files(folder, root))
+    (one subfolder per node, because every node's file has the same name), in path order.
+    `folders`: the run's folder listings (pcelint.inputs.folders), so each folder is listed once."""
+    folders = folders or Folders()
+    return sorted(_yaml_files_in(folder, root, folders) + _node_subfolder_files(folder, root, folders))
 
 
 ACCEPTED_LAYOUTS = ("node files directly inside it ('active/core0.yml', ...) or one subfolder "
                     "per node holding its runtime_env.yml ('active/core0/runtime_env.yml', ...)")
 
 
-def pair_folder(folder: Path, root=None):
+def pair_folder(folder: Path, root=None, folders: Folders | None = None):
     """(active files, standby files) when `folder` is a pair folder D, else None."""
+    folders = folders or Folders()
     active, standby = folder / "active", folder / "standby"
-    if root is not None and (outside(active, root) or outside(standby, root)):
+    if root is not None and (outside(active, root, folders) or outside(standby, root, folders)):
         return None  # a symlinked active/ or standby/ that leaves the tree is not listed
-    if not (active.is_dir() and standby.is_dir()):
+    if not (folders.is_dir(active) and folders.is_dir(standby)):
         return None
-    a, s = side_files(active, root), side_files(standby, root)
+    a, s = side_files(active, root, folders), side_files(standby, root, folders)
     return (a, s) if a and s else None
 
 
@@ -147,8 +162,14 @@ def walk(folder: Path, repo_root: Path | None, max_files: int, max_depth: int = 
                     continue
                 if not _inside(target, inside):
                     continue
-            if not _regular(path):
-                continue
+                if not _regular(path):
+                    continue
+            else:  # no symlink: its own type (d_type) says whether it is a regular file
+                try:
+                    if not entry.is_file(follow_symlinks=False):
+                        continue
+                except OSError:
+                    continue
             found.append(path)
             if len(found) > max_files:
                 raise UsageError(f"'{folder}' holds more than {max_files} files; lint a smaller folder "
@@ -185,6 +206,7 @@ class Discovery:
         self.pairs: dict = {}  # pair folder or config index -> PairSpec, in discovery order
         self.lone: dict = {}  # path -> LoneSpec
         self._known: dict = {}  # folder -> PairSpec or None
+        self.folders = Folders()  # each folder listed once (pcelint.inputs.folders)
         self.config_pairs = self._config_pairs() if config.data.get("pairs") else None
 
     # -- config pairs ------------------------------------------------------------------------
@@ -294,10 +316,10 @@ class Discovery:
     def _pair_at(self, folder: Path) -> PairSpec | None:
         """The convention pair whose folder D is `folder`, or None (not yet selected)."""
         if folder not in self._known:
-            sides = pair_folder(folder, self.settings.confine_root)
+            sides = pair_folder(folder, self.settings.confine_root, self.folders)
             self._known[folder] = sides and PairSpec(
-                self.settings.rel(folder), [_canonical(p) for p in sides[0]],
-                [_canonical(p) for p in sides[1]], folder, self.options_for(None, None))
+                self.settings.rel(folder), [_canonical(p, self.folders) for p in sides[0]],
+                [_canonical(p, self.folders) for p in sides[1]], folder, self.options_for(None, None))
         return self._known[folder]
 
     def _convention_pair(self, folder: Path) -> PairSpec | None:
@@ -312,9 +334,9 @@ class Discovery:
         return pairs + lone
 
 
-def _canonical(path: Path) -> Path:
+def _canonical(path: Path, folders: Folders) -> Path:
     """Files listed in a resolved folder are canonical unless they are symlinks themselves."""
-    return path.resolve() if path.is_symlink() else path
+    return path.resolve() if folders.is_symlink(path) else path
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -128,6 +128,11 @@ def decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
 
 
 _RESOLVED: dict = {}  # (plain scalar, implicit) -> tag: keys and common values repeat across files
+# (tag, text) -> value of numbers, booleans and nulls, which are immutable (NaN is never kept: two
+# NaN keys are two keys, and one shared NaN object would compare equal to itself in a dict).
+_CONSTRUCTED: dict = {}
+_KEPT_TYPES = (int, float, bool, type(None))
+_NOT_KNOWN = object()
 
 
 class _Frame:
@@ -168,16 +173,26 @@ class _Builder:
         self.documents = 0
         self.resolver = Resolver()
         self.constructor = SafeConstructor()
+        # PyYAML's resolver tries its implicit types' regexes by a plain scalar's first character
+        # (yaml_implicit_resolvers: '' and None are the empty scalar and "any character"); a
+        # scalar it would give no regex, or a quoted one, is a string. Read from the live tables,
+        # so a resolver added at run time is honoured.
+        self.first_chars = self.resolver.yaml_implicit_resolvers
+        self.fast_strings = (None not in self.first_chars and not self.resolver.yaml_path_resolvers
+                             and self.resolver.DEFAULT_SCALAR_TAG == STR_TAG)
         self.secrets: list = []  # (key Span, value Span) of values under secret-named keys
         self.anchor_spans: dict = {}  # anchor name -> Span of the anchored node
-        self.safe_end = (1, 1)  # (line, column) after the last event handled
+        self.end_mark = None  # end of the last node emitted (safe_end)
+        self.max_line, self.max_column = -1, -1  # the furthest end of a span (0-based)
         self.stack_anchor = None
 
     # -- events ------------------------------------------------------------------------------
     def run(self, text: str) -> None:
         parser = Loader(text)
+        scalar_event = yaml.ScalarEvent
+        on_scalar = self._on_ScalarEvent
         handlers = {
-            yaml.ScalarEvent: self._on_ScalarEvent, yaml.AliasEvent: self._on_AliasEvent,
+            yaml.AliasEvent: self._on_AliasEvent,
             yaml.MappingStartEvent: self._open_map, yaml.SequenceStartEvent: self._open_seq,
             yaml.MappingEndEvent: self._close, yaml.SequenceEndEvent: self._close,
             yaml.DocumentStartEvent: self._on_DocumentStartEvent,
@@ -186,9 +201,12 @@ class _Builder:
         try:
             event = get_event()
             while event is not None:
-                handler = handlers.get(type(event))
-                if handler is not None:
-                    handler(event)
+                if type(event) is scalar_event:  # most events: no dispatch
+                    on_scalar(event)
+                else:
+                    handler = handlers.get(type(event))
+                    if handler is not None:
+                        handler(event)
                 self.last_mark = event.end_mark
                 event = get_event()
         finally:
@@ -207,16 +225,24 @@ class _Builder:
                            "(remove the extra '---').", _point(event.start_mark))
 
     def _on_ScalarEvent(self, event):
-        self._count(event, 1)
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            self._count(event, 0)  # raises
         tag = event.tag
-        span = _span(event.start_mark, event.end_mark)
+        text = event.value
+        start, end = event.start_mark, event.end_mark
+        span = Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         if tag is None or tag == "!":  # '!' is the non-specific tag: resolved as if untagged
-            key = (event.value, event.implicit)
-            tag = _RESOLVED.get(key)
-            if tag is None:
-                tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
-                if len(_RESOLVED) < 8192 and len(event.value) <= 256:
-                    _RESOLVED[key] = tag
+            implicit = event.implicit
+            if self.fast_strings and (not implicit[0] or (text and text[0] not in self.first_chars)):
+                tag = STR_TAG  # what the resolver would say, without a regex or a cache look-up
+            else:
+                key = (text, implicit)
+                tag = _RESOLVED.get(key)
+                if tag is None:
+                    tag = self.resolver.resolve(ScalarNode, text, implicit)
+                    if len(_RESOLVED) < 8192 and len(text) <= 256:
+                        _RESOLVED[key] = tag
         elif tag in COLLECTION_TAGS:
             raise _Refused("PCE001", f"The value is tagged '{_short(tag)}' but is a plain value, not "
                            f"{_KIND_NAME.get(_COLLECTION_KIND.get(tag), 'a collection')}; remove "
@@ -224,28 +250,43 @@ class _Builder:
         elif tag not in SCALAR_TAGS:
             raise _Refused("PCE003", f"The tag '{_short(tag)}' is not a standard YAML tag; remove it "
                            "(pcelint builds plain values only).", span)
-        if tag in NUMBER_TAGS and len(event.value) > MAX_NUMBER_CHARS:
-            raise _Refused("PCE003", f"The number is written with {len(event.value)} characters, "
-                           f"more than the {MAX_NUMBER_CHARS} pcelint reads; write a realistic "
-                           "value (or quote it if it is meant as text).", span)
         if tag == STR_TAG or tag not in SCALAR_TAGS:  # PyYAML resolves a bare '=' to '!!value'
-            value = event.value
-        elif tag == MERGE_TAG:
-            top = self.stack[-1] if self.stack else None
-            if top is None or top.kind != "map" or top.has_key:
-                raise _Refused("PCE001", "'<<' is YAML's merge key and cannot be a value; quote it "
-                               "(\"<<\") if it is meant as text.", span)
-            value = _MERGE
+            value = text
         else:
-            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-            try:
-                value = self.constructor.yaml_constructors[tag](self.constructor, node)
-            except Exception:  # noqa: BLE001 - PyYAML's constructors raise all kinds on bad input
-                # No exception text: it quotes the value, which may be a secret.
-                raise _Refused("PCE001", f"The value cannot be read as '{_short(tag)}'; fix the value "
-                               "or quote it.", span) from None
-        self._anchor(event)
-        self._emit(value, span, event.anchor, 1, event.end_mark)
+            if tag in NUMBER_TAGS and len(text) > MAX_NUMBER_CHARS:
+                raise _Refused("PCE003", f"The number is written with {len(text)} characters, "
+                               f"more than the {MAX_NUMBER_CHARS} pcelint reads; write a realistic "
+                               "value (or quote it if it is meant as text).", span)
+            if tag == MERGE_TAG:
+                top = self.stack[-1] if self.stack else None
+                if top is None or top.kind != "map" or top.has_key:
+                    raise _Refused("PCE001", "'<<' is YAML's merge key and cannot be a value; quote "
+                                   "it (\"<<\") if it is meant as text.", span)
+                value = _MERGE
+            else:
+                value = self._construct(tag, event, span)
+        if event.anchor is not None:
+            self._anchor(event)
+        self._emit(value, span, event.anchor, 1, end)
+
+    def _construct(self, tag, event, span):
+        """A non-string scalar through PyYAML's safe constructor; numbers, booleans and nulls
+        are immutable and remembered by their text (NaN is not: each one is a new object)."""
+        key = (tag, event.value)
+        value = _CONSTRUCTED.get(key, _NOT_KNOWN)
+        if value is not _NOT_KNOWN:
+            return value
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            value = self.constructor.yaml_constructors[tag](self.constructor, node)
+        except Exception:  # noqa: BLE001 - PyYAML's constructors raise all kinds on bad input
+            # No exception text: it quotes the value, which may be a secret.
+            raise _Refused("PCE001", f"The value cannot be read as '{_short(tag)}'; fix the value "
+                           "or quote it.", span) from None
+        if type(value) in _KEPT_TYPES and value == value and len(_CONSTRUCTED) < 8192 and \
+                len(event.value) <= 256:
+            _CONSTRUCTED[key] = value
+        return value
 
     def _on_AliasEvent(self, event):
         span = _span(event.start_mark, event.end_mark)
@@ -320,7 +361,7 @@ class _Builder:
         top = self.stack[-1]
         if top.secret is not None:
             return top.secret
-        if top.kind == "map" and top.has_key and is_secret_key(top.key):
+        if top.kind == "map" and top.has_key and _secret_key(top.key):
             return top.key_span
         return None
 
@@ -351,13 +392,17 @@ class _Builder:
         self.stack_anchor = None
 
     def _emit(self, value, span, anchor, size, end, opened=False):
-        if anchor is not None and not opened:
-            self.anchors[anchor] = (value, size, None)
         if anchor is not None or opened:
+            if anchor is not None and not opened:
+                self.anchors[anchor] = (value, size, None)
             name = anchor if anchor is not None else self.stack_anchor
             if name is not None:
                 self.anchor_spans[name] = span
-        self.safe_end = (end.line + 1, end.column + 1)
+        self.end_mark = end
+        line = end.line  # the furthest end of any span, by line and column (see _keep_inside):
+        if line >= self.max_line:  # not by index (libyaml can add a line at the end of the text)
+            if line > self.max_line or end.column > self.max_column:
+                self.max_line, self.max_column = line, end.column
         if not self.stack:
             self.root, self.root_span = value, span
             return
@@ -377,7 +422,7 @@ class _Builder:
             return
         key, key_span = top.key, top.key_span
         top.has_key = False
-        if top.secret is None and is_secret_key(key):
+        if top.secret is None and _secret_key(key):
             self.secrets.append((key_span, span))
         if top.ignore:
             return
@@ -389,17 +434,38 @@ class _Builder:
             top.merges.extend(items)
             return
         path = top.path + (key,)
-        if key in top.explicit:
-            first_key_span = top.explicit[key]
+        first_key_span = top.explicit.get(key)
+        if first_key_span is not None:
             shown_key = "A key" if top.secret is not None else f"The key '{key}'"
             self.problems.append(LoadProblem(
                 "PCE002",
                 f"{shown_key} is repeated; a YAML loader keeps only the last value. Remove one "
                 f"of the two (the first is on line {first_key_span.line}).",
                 key_span, path, first_key_span))
-        top.explicit.setdefault(key, key_span)
+        else:
+            top.explicit[key] = key_span
         top.value[key] = value
         self.spans[path] = (key_span, span)
+
+    @property
+    def safe_end(self) -> tuple:
+        """(line, column) after the last event handled."""
+        end = self.end_mark
+        return (1, 1) if end is None else (end.line + 1, end.column + 1)
+
+
+_SECRET_KEYS: dict = {}  # key -> is_secret_key(key), for string keys (they repeat across files)
+
+
+def _secret_key(key) -> bool:
+    if type(key) is not str:
+        return is_secret_key(key)
+    found = _SECRET_KEYS.get(key)
+    if found is None:
+        found = is_secret_key(key)
+        if len(_SECRET_KEYS) < 8192 and len(key) <= 256:
+            _SECRET_KEYS[key] = found
+    return found
 
 
 class _MergeKey:
@@ -420,19 +486,26 @@ def _reason(exc) -> str:
 
 
 def load_yaml(raw: bytes, limits: Limits = Limits()) -> Loaded:
-    loaded = _load(raw, limits)
+    furthest: list = []
+    loaded = _load(raw, limits, furthest)
     if loaded.text is not None:
-        _keep_inside(loaded)
+        _keep_inside(loaded, furthest[0] if furthest else None)
     return loaded
 
 
-def _keep_inside(loaded: Loaded) -> None:
+def _keep_inside(loaded: Loaded, furthest=None) -> None:
     """The parser can place an empty value, the end of a span or an error past the end of the text
     (after a last line that has no line break, as libyaml counts it); such positions move to the
     end of the text, so every reported position exists in the file. The end of a text that ends
-    with a line break is line N+1, column 1, as editors show it."""
-    lines = LINE_BREAK.split(loaded.text)
-    end = (len(lines), len(lines[-1]) + 1)
+    with a line break is line N+1, column 1, as editors show it. `furthest`: the (line, column)
+    of the furthest end of any span in `loaded.spans`, when known (none needs a look when it is
+    inside)."""
+    text = loaded.text
+    if text.isascii() and "\r" not in text:  # '\n' is its only line break: no split needed
+        end = (text.count("\n") + 1, len(text) - text.rfind("\n"))
+    else:
+        lines = LINE_BREAK.split(text)
+        end = (len(lines), len(lines[-1]) + 1)
 
     def inside(span):
         if span is None or (span.end_line, span.end_column) <= end:
@@ -443,12 +516,16 @@ def _keep_inside(loaded: Loaded) -> None:
     loaded.problems = [p if inside(p.span) is p.span and inside(p.related) is p.related else
                        LoadProblem(p.code, p.message, inside(p.span), p.key_path, inside(p.related))
                        for p in loaded.problems]
+    if furthest is not None and furthest <= end:
+        return
     for path, (key_span, value_span) in loaded.spans.items():
         if inside(key_span) is not key_span or inside(value_span) is not value_span:
             loaded.spans[path] = (inside(key_span), inside(value_span))
 
 
-def _load(raw: bytes, limits: Limits) -> Loaded:
+def _load(raw: bytes, limits: Limits, furthest: list) -> Loaded:
+    """The loaded file; on success `furthest` receives the (line, column) of the furthest span
+    end."""
     if len(raw) > limits.max_bytes:
         return Loaded(None, problems=[LoadProblem(
             "PCE003", f"The file is larger than {limits.max_bytes} bytes; pcelint refuses it "
@@ -493,6 +570,7 @@ def _load(raw: bytes, limits: Limits) -> Loaded:
             "such as 'pce_fqdn: ...'.", Span(span.line, span.column, span.line, span.column))],
             text=text, secrets=builder.secrets)
     builder.spans[()] = (None, builder.root_span)
+    furthest.append((builder.max_line + 1, builder.max_column + 1))
     return Loaded(builder.root, builder.spans, builder.problems, text, builder.secrets)
 
 

@@ -10,7 +10,7 @@ MISSING = object()
 
 
 class NodeFile:
-    __slots__ = ("path", "rel", "loaded", "role", "base", "base_state", "file_digests")
+    __slots__ = ("path", "rel", "loaded", "role", "base", "base_state", "file_digests", "key_index")
     path: Path  # absolute
     rel: str  # report path
     loaded: Loaded
@@ -18,6 +18,7 @@ class NodeFile:
     base: Loaded | None  # the file at --base REV (set by the git input), when known
     base_state: str  # why base is None: "" (not asked), "new", "no-repo", ...
     file_digests: dict  # node-file key -> sha256 of the file it names
+    key_index: list | None  # all_keys(), once computed
 
     def __init__(self, path: Path, rel: str, loaded: Loaded, role: str | None = None,
                  base: Loaded | None = None, base_state: str = "", file_digests: dict | None = None):
@@ -28,10 +29,19 @@ class NodeFile:
         self.base = base
         self.base_state = base_state
         self.file_digests = {} if file_digests is None else file_digests
+        self.key_index = None
 
     @property
     def data(self) -> dict | None:
         return self.loaded.data
+
+    def all_keys(self) -> list:
+        """Every (path of the mapping, key) in the data, depth first, in file order (merged keys
+        and aliased mappings included): walked once per file, shared by the rules that look at
+        every key (PCE102, PCE104)."""
+        if self.key_index is None:
+            self.key_index = key_walk(self.data)
+        return self.key_index
 
     @property
     def lines(self) -> list[str]:
@@ -80,6 +90,26 @@ class NodeFile:
             if parent is not None:
                 return Location(self.rel, parent, path, message)
         return Location(self.rel, Span.at_start(), path, message)
+
+
+def key_walk(data) -> list:
+    """(path of the mapping, key) of every key in `data`, depth first, in file order."""
+    found: list = []
+
+    def visit(value, path):
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                found.append((path, key))
+                if isinstance(sub, (dict, list)):
+                    visit(sub, path + (key,))
+        else:
+            for index, sub in enumerate(value):
+                if isinstance(sub, (dict, list)):
+                    visit(sub, path + (index,))
+
+    if isinstance(data, (dict, list)):
+        visit(data, ())
+    return found
 
 
 class Pce:

@@ -41,43 +41,61 @@ def _regex(pattern: str):
 
 
 def is_type(value, names) -> bool:
-    names = [names] if isinstance(names, str) else names
-    return any(_TYPES[n](value) for n in names)
+    if isinstance(names, str):
+        return _TYPES[names](value)
+    for name in names:
+        if _TYPES[name](value):
+            return True
+    return False
 
 
 def validate(value, schema: dict, path: tuple = ()):
-    """Yield (path, keyword, schema) for every violation, depth first."""
+    """(path, keyword, schema) for every violation, depth first (an iterator)."""
+    found: list = []
+    _check(value, schema, path, found)
+    return iter(found)
+
+
+def _valid(value, schema: dict, path: tuple) -> bool:
+    found: list = []
+    _check(value, schema, path, found)
+    return not found
+
+
+def _check(value, schema: dict, path: tuple, found: list) -> None:
+    """Appends to `found` what `validate` yields: one recursive walk, no generator per node."""
     if "anyOf" in schema:
-        if not any(not any(True for _ in validate(value, sub, path)) for sub in schema["anyOf"]):
-            yield path, "anyOf", schema
+        if not any(_valid(value, sub, path) for sub in schema["anyOf"]):
+            found.append((path, "anyOf", schema))
         return
     if "type" in schema and not is_type(value, schema["type"]):
-        yield path, "type", schema
+        found.append((path, "type", schema))
         return
     if "const" in schema and not _same(value, schema["const"]):
-        yield path, "const", schema
+        found.append((path, "const", schema))
     if "enum" in schema and not any(_same(value, e) for e in schema["enum"]):
-        yield path, "enum", schema
+        found.append((path, "enum", schema))
         return
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:
-            yield path, "minimum", schema
+            found.append((path, "minimum", schema))
         if "maximum" in schema and value > schema["maximum"]:
-            yield path, "maximum", schema
+            found.append((path, "maximum", schema))
         if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            yield path, "exclusiveMinimum", schema
+            found.append((path, "exclusiveMinimum", schema))
     if isinstance(value, str) and "pattern" in schema and not _regex(schema["pattern"]).search(value):
-        yield path, "pattern", schema
+        found.append((path, "pattern", schema))
     if isinstance(value, dict):
         for key in schema.get("required", ()):
             if key not in value:
-                yield path + (key,), "required", schema
+                found.append((path + (key,), "required", schema))
         for key, sub in schema.get("properties", {}).items():
             if key in value:
-                yield from validate(value[key], sub, path + (key,))
+                _check(value[key], sub, path + (key,), found)
     if isinstance(value, list) and "items" in schema:
+        items = schema["items"]
         for index, item in enumerate(value):
-            yield from validate(item, schema["items"], path + (index,))
+            _check(item, items, path + (index,), found)
 
 
 def _same(a, b) -> bool:

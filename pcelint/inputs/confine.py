@@ -21,21 +21,37 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-def outside(path, root) -> str | None:
+def outside(path, root, folders=None) -> str | None:
     """Why `path` may not be opened under `root`, or None when it may. Decided from the text of
     the path and the targets of symlinks on the way, never from whether the file exists, so the
-    answer tells nothing about files outside the root."""
+    answer tells nothing about files outside the root. `folders` (a pcelint.inputs.folders.Folders
+    of the run) answers the same realpath questions from folder listings and remembers the
+    answers of the run."""
     if root is None:
         return None
+    if folders is None:
+        return _outside(path, root, os.path.realpath)
+    key = (str(path), str(root))
+    verdicts = folders.verdicts
+    if key in verdicts:
+        return verdicts[key]
+    why = _outside(path, root, folders.realpath)
+    if len(verdicts) >= 8192:
+        verdicts.clear()
+    verdicts[key] = why
+    return why
+
+
+def _outside(path, root, realpath) -> str | None:
     root_text = os.path.normpath(str(root))
     text = os.path.normpath(os.path.abspath(str(path)))
     if not _inside(text, root_text):
         return "it is outside the linted tree"
     try:
-        real = os.path.realpath(text)
+        real = realpath(text)
     except (OSError, ValueError):
         return "it cannot be resolved"
-    if not _inside(real, os.path.realpath(root_text)):
+    if not _inside(real, realpath(root_text)):
         return "it is a symlink whose target is outside the linted tree"
     return None
 

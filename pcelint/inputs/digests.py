@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 from pcelint.inputs import trace
+from pcelint.inputs.folders import of_run
 from pcelint.inputs.safeio import read_regular
 from pcelint.inputs.tls.locate import KINDS, locate
 
@@ -15,11 +16,12 @@ NEED = "file_digests"
 def provide(pair, settings, cache) -> list:
     if not hasattr(pair, "pces"):
         return []  # a lone node file has no pair folder to locate files in
+    folders = of_run(cache)
     for node in pair.files:
         if node.data is None:
             continue
         for kind in ("cert", "key"):
-            located = locate(kind, node, pair)
+            located = locate(kind, node, pair, folders=folders)
             if located.path is None:
                 continue
             found = _digest(located.path, cache, settings.limits.max_bytes)

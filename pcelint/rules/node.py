@@ -136,17 +136,6 @@ def _encryption_key_problem(value) -> str | None:
 _HOME = {"active_pce_fqdn": ("active_standby_replication",), "wal_keep_segments": ("traffic_datastore",)}
 
 
-def _all_keys(value, path=()):
-    """Every (path of the mapping, key) in the data, depth first, in file order."""
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            yield path, key
-            yield from _all_keys(sub, path + (key,))
-    elif isinstance(value, list):
-        for index, sub in enumerate(value):
-            yield from _all_keys(sub, path + (index,))
-
-
 def _misplaced(path, key) -> bool:
     if key == "wal_keep_size":
         return True
@@ -197,8 +186,13 @@ def unknown_key(node, ctx):
     root = load_schema(SCHEMA_FILE)
     extra = {str(k) for k in list(ctx.options["extra_keys"] or []) + list(ctx.settings.extra_keys)}
     suggested: dict = {}  # (section, key) -> close match or None; at most MAX_SUGGESTIONS of them
-    for path, key in _all_keys(node.data):
-        section = subschema(root, path) if all(isinstance(k, str) for k in path) else None
+    sections: dict = {}  # path -> its schema section (keys of one mapping share it)
+    for path, key in node.all_keys():
+        if path in sections:
+            section = sections[path]
+        else:
+            section = sections[path] = subschema(root, path) if all(isinstance(k, str)
+                                                                    for k in path) else None
         if section is None or "properties" not in section or _misplaced(path, key):
             continue
         known = section["properties"]
@@ -311,7 +305,7 @@ def misplaced_key(node, ctx):
     ## Options
     None.
     """
-    for path, key in _all_keys(node.data):
+    for path, key in node.all_keys():
         if not _misplaced(path, key):
             continue
         where = f"in '{dotted(path)}'" if path else "at the top level"

@@ -199,3 +199,88 @@ def test_every_span_lies_inside_the_text(raw):
     assert spans
     for span in spans:
         assert (span.line, span.column) <= (span.end_line, span.end_column) <= end, (raw, span)
+
+
+# Plain scalars at the edges of YAML 1.1's implicit types (PyYAML's resolver): booleans, nulls,
+# integers (0x, 0o, 0b, base 60, '_'), floats, timestamps, and strings that start like them.
+TRICKY_SCALARS = [
+    "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "true", "True",
+    "TRUE", "false", "False", "FALSE", "y", "Y", "n", "N", "yES", "oN", "nope", "Yesterday",
+    "offline", "online", "tRue", "~", "null", "Null", "NULL", "nulls", "~x", "tilde~", "0x1F",
+    "0X1F", "0o17", "017", "0b1010", "1_000", "190:20:30", "1:60", "-0", "+12", "-0x1", ".5",
+    "-.inf", "+.INF", ".NaN", ".nan", ".hidden", "1e3", "1.0e+3", "6.8523015e+5", "685_230.15",
+    "190:20:30.15", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5",
+    "2002-1-1", "12h", "0day", "-x", "+x", "=x", "<x", "éclair", "漢字", "/etc/ssl/ca.pem",
+    "pce.example.com", "10.0.0.1", "fe80::1", "c2VjcmV0", "Off-site", "NaN", "inf",
+]
+
+
+def _typed(value):
+    import datetime
+    import math
+    if isinstance(value, dict):
+        return ("map", [(_typed(k), _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("seq", [_typed(v) for v in value])
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return (type(value).__name__, value.isoformat())
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize("scalar", TRICKY_SCALARS)
+def test_plain_scalars_resolve_as_pyyaml_resolves_them(scalar):
+    import yaml
+
+    from pcelint.core.loader import Loader
+    for text in (f"k: {scalar}\n", f"{scalar}: v\n", f"k: [{scalar}]\n", f"k: '{scalar}'\n",
+                 f"k: ! {scalar}\n", f"k: !!str {scalar}\n", f"k:\n  - {scalar}\n"):
+        loaded = load_yaml(text.encode())
+        theirs = yaml.load(text, Loader=Loader)  # noqa: S506 - the safe loader pcelint uses
+        assert _typed(loaded.data) == _typed(theirs), text
+        assert not loaded.problems, text
+
+
+def test_a_scalar_no_implicit_type_can_start_with_skips_the_resolver(monkeypatch):
+    """PyYAML's resolver indexes its regexes by first character: a plain scalar whose first
+    character has none (and every quoted scalar) is a string without asking it."""
+    from yaml.resolver import Resolver
+
+    from pcelint.core import loader
+    asked = []
+    real = Resolver.resolve
+    monkeypatch.setattr(Resolver, "resolve", lambda self, kind, value, implicit:
+                        asked.append(value) or real(self, kind, value, implicit))
+    monkeypatch.setattr(loader, "_RESOLVED", {})
+    data = load_yaml(b"pce_fqdn: pce.example.com\nlog_dir: /var/log\nn1: nothing\n"
+                     b"q: '12'\nw: 400\nt: yes\nd: .5\ne:\nx: -x\n").data
+    assert data == {"pce_fqdn": "pce.example.com", "log_dir": "/var/log", "n1": "nothing",
+                    "q": "12", "w": 400, "t": True, "d": 0.5, "e": None, "x": "-x"}
+    assert asked == ["n1", "nothing", "400", "t", "yes", ".5", "", "-x"]
+
+
+def test_a_resolver_added_at_run_time_is_honoured(monkeypatch):
+    """The first characters come from PyYAML's live table, not a copy made at import."""
+    import re
+
+    from yaml.resolver import Resolver
+
+    from pcelint.core import loader
+    table = {k: list(v) for k, v in Resolver.yaml_implicit_resolvers.items()}
+    table["x"] = [("tag:yaml.org,2002:int", re.compile(r"^x[0-9]+$"))]
+    monkeypatch.setattr(Resolver, "yaml_implicit_resolvers", table)
+    monkeypatch.setattr(loader, "_RESOLVED", {})
+    loaded = load_yaml(b"a: xylophone\nb: x12\n")
+    assert [(p.code, p.span.line, p.span.column) for p in loaded.problems] == [("PCE001", 2, 4)]
+
+
+def test_remembered_values_load_as_the_first_time():
+    """Numbers, booleans and nulls are remembered by their text: a second load is the same, NaN
+    keys included (PyYAML gives every '.nan' one shared object: a repeated key, PCE002)."""
+    text = b"a: {.nan: 1, .nan: 2}\nb: 400\nc: [0x10, 1:30, yes, ~, -.inf, 2001-12-14]\n"
+    first, again = load_yaml(text), load_yaml(text)
+    assert _typed(first.data) == _typed(again.data)
+    assert first.data["c"][:5] == [16, 90, True, None, float("-inf")]
+    assert [(p.code, p.span.line, p.span.column) for p in first.problems] == \
+        [(p.code, p.span.line, p.span.column) for p in again.problems] == [("PCE002", 1, 14)]

@@ -132,3 +132,31 @@ def test_hostile_numbers_never_crash(tmp_path, text):
     path.write_text(text)
     code, report = lint_cli(["check", path], cwd=tmp_path)
     assert code == 1 and report["notifications"] == []
+
+
+def test_key_rules_share_one_walk_of_each_file(tmp_path, monkeypatch):
+    """PCE102 and PCE104 read every key of a file from one walk (NodeFile.all_keys), in file
+    order with merged keys and aliased mappings; their findings are those of separate walks."""
+    from pcelint.core import model
+    walks = []
+    real = model.key_walk
+    monkeypatch.setattr(model, "key_walk", lambda data: walks.append(1) or real(data))
+    text = (BASE + "base: &b {wal_keep_size: 1, typo_key: 2}\n"
+            "traffic_datastore:\n  <<: *b\n  wal_keep_segment: 3\n"
+            "active_pce_fqdn: x.example.com\nlist: [{active_pce_fqdn: y.example.com}]\n")
+    pins, _ = findings(tmp_path, text, "PCE102,PCE104")
+    assert pins == [(3, 1, "PCE102"), (3, 11, "PCE104"), (4, 1, "PCE102"), (4, 1, "PCE104"),
+                    (6, 3, "PCE102"), (7, 1, "PCE104"), (8, 1, "PCE102"), (8, 9, "PCE104")]
+    assert walks == [1]
+
+
+def test_all_keys_in_file_order_with_merges_and_aliases():
+    from pcelint.core.loader import load_yaml
+    from pcelint.core.model import NodeFile
+    node = NodeFile(None, "x.yml", load_yaml(b"a: &m {k: 1, n: [{d: 1}]}\nb:\n  <<: *m\n  z: 2\n"
+                                             b"c: [*m]\n"))
+    assert node.all_keys() == [
+        ((), "a"), (("a",), "k"), (("a",), "n"), (("a", "n", 0), "d"),
+        ((), "b"), (("b",), "z"), (("b",), "k"), (("b",), "n"), (("b", "n", 0), "d"),
+        ((), "c"), (("c", 0), "k"), (("c", 0), "n"), (("c", 0, "n", 0), "d")]
+    assert node.all_keys() is node.all_keys()

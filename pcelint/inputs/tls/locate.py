@@ -54,17 +54,23 @@ class Located:
 
 
 def _candidates(written: str | None, node_path, folder) -> tuple:
-    # Built from strings (pathlib joins and comparisons cost more than the stat calls do).
+    if not written:
+        return ()
+    return _candidates_of(written, str(node_path), str(folder))
+
+
+@lru_cache(maxsize=1024)
+def _candidates_of(written: str, node_text: str, folder_text: str) -> tuple:
+    # Built from strings (pathlib joins and comparisons cost more than the stat calls do); the
+    # certificate and digest inputs ask for the same ones.
     out: list[str] = []
-    if written:
-        base = _base_name(written)
-        if base and base not in (".", ".."):
-            folder_text = str(folder)
-            for where in (os.path.dirname(str(node_path)), folder_text,
-                          os.path.join(folder_text, "certs"), os.path.join(folder_text, "tls")):
-                out.append(os.path.join(where, base))
-        if written.startswith("/"):
-            out.append(str(Path(written)))
+    base = _base_name(written)
+    if base and base not in (".", ".."):
+        for where in (os.path.dirname(node_text), folder_text,
+                      os.path.join(folder_text, "certs"), os.path.join(folder_text, "tls")):
+            out.append(os.path.join(where, base))
+    if written.startswith("/"):
+        out.append(_as_written(written))
     return tuple(dict.fromkeys(out))
 
 
@@ -73,18 +79,31 @@ def _base_name(written: str) -> str:
     return PurePosixPath(written.replace("\\", "/")).name
 
 
-def _is_file(path) -> bool:
+@lru_cache(maxsize=1024)
+def _path(found: str) -> Path:
+    """The Path of a found candidate (immutable: the certificate and digest inputs share it)."""
+    return Path(found)
+
+
+@lru_cache(maxsize=1024)
+def _as_written(written: str) -> str:
+    """An absolute path as written, normalised as pathlib does (node files of a fleet repeat it)."""
+    return str(Path(written))
+
+
+def _is_file(path, folders=None) -> bool:
     try:
-        found = os.path.isfile(path)
+        found = os.path.isfile(path) if folders is None else folders.is_file(path)
     except (OSError, ValueError):  # permission denied on a parent folder, a NUL in the name, ...
         found = False
     trace.probe(path, found)  # the result cache keys on what was (not) found where
     return found
 
 
-def locate(kind: str, node, pair, root=None) -> Located:
+def locate(kind: str, node, pair, root=None, folders=None) -> Located:
     """With a confinement `root` (check, baseline), a candidate that leaves it is refused unread
-    and without asking whether it exists (the reason is kept for the message)."""
+    and without asking whether it exists (the reason is kept for the message). `folders` (a
+    pcelint.inputs.folders.Folders of the run) answers the probes from folder listings."""
     key, option, _ = KINDS[kind]
     value = node.get(key)
     written = value if isinstance(value, str) and value.strip() else None
@@ -94,17 +113,17 @@ def locate(kind: str, node, pair, root=None) -> Located:
         return Located(kind, written, None, (), True, ((override, refused_override),))
     if override:
         path = Path(override)
-        return Located(kind, written, path if _is_file(path) else None, (str(path),), True)
+        return Located(kind, written, path if _is_file(path, folders) else None, (str(path),), True)
     looked = _candidates(written, node.path, pair.folder)
     refused = ()
     if root is not None:
         checked, refused = [], []
         for candidate in looked:
-            why = outside(candidate, root)
+            why = outside(candidate, root, folders)
             if why:
                 refused.append((candidate, why))
             else:
                 checked.append(candidate)
         looked, refused = tuple(checked), tuple(refused)
-    found = next((p for p in looked if _is_file(p)), None)
-    return Located(kind, written, None if found is None else Path(found), looked, refused=refused)
+    found = next((p for p in looked if _is_file(p, folders)), None)
+    return Located(kind, written, None if found is None else _path(found), looked, refused=refused)

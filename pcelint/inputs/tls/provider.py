@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pcelint.core.findings import Notification
 from pcelint.inputs import trace
+from pcelint.inputs.folders import of_run
 from pcelint.inputs.tls.locate import locate
 from pcelint.inputs.tls.views import NEED, Material, NodeTls, TlsEvidence
 
@@ -15,7 +16,7 @@ from pcelint.inputs.tls.views import NEED, Material, NodeTls, TlsEvidence
 def _material(kind, node, pair, settings, cache) -> Material:
     from pcelint.inputs.tls import parse as certs
 
-    located = locate(kind, node, pair, getattr(settings, "confine_root", None))
+    located = locate(kind, node, pair, getattr(settings, "confine_root", None), of_run(cache))
     material = Material(located)
     if located.path is None:
         return material
