@@ -21,7 +21,7 @@ def provide(pair, settings, cache) -> list:
         if node.data is None:
             continue
         for kind in ("cert", "key"):
-            located = locate(kind, node, pair, folders=folders)
+            located = locate(kind, node, pair, getattr(settings, "confine_root", None), folders)
             if located.path is None:
                 continue
             found = _digest(located.path, cache, settings.limits.max_bytes)

@@ -226,3 +226,45 @@ def test_config_glob_segment_matcher_cannot_backtrack():
             "assert not m('*?' * 500 + 'X', 'a' * 100000)\n"
             "assert m('[!x]*a*a*a*b', 'y' + 'a' * 100000 + 'b')\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+_OPEN_AUDIT = """
+import os, sys
+outside = sys.argv.pop(1)
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.path.realpath(os.fsdecode(args[0]))
+        if path.startswith(outside):
+            opened.append(path)
+sys.addaudithook(hook)
+from pcelint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+sys.stderr.write("OPENED-OUTSIDE:%r\\n" % sorted(set(opened)))
+"""
+
+
+@pytest.mark.parametrize("kind", ["symlink", "absolute"])
+def test_no_input_opens_a_file_outside_the_tree(tmp_path, kind):
+    """Every input of `check` (certificates, keys, and the digests PCE201 compares) refuses a
+    candidate outside the tree unopened: an audit hook sees every `open` of the process."""
+    import subprocess
+    import sys
+
+    repo = make_repo(tmp_path)
+    outside = tmp_path / "outside"
+    if kind == "symlink":
+        (repo / "pces/prod/tls").mkdir()
+        (repo / "pces/prod/tls/server.crt").symlink_to(outside / "server.crt")
+        append(repo / ACTIVE, "web_service_certificate: /var/lib/illumio-pce/cert/server.crt\n")
+    else:
+        append(repo / ACTIVE, f"web_service_certificate: {outside / 'server.crt'}\n")
+    commit_all(repo)
+    proc = subprocess.run([sys.executable, "-c", _OPEN_AUDIT, str(outside.resolve()), "check", ".",
+                           "--no-cache", "--format", "json"], cwd=repo, capture_output=True,
+                          text=True, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "OPENED-OUTSIDE:[]" in proc.stderr, proc.stderr
