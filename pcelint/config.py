@@ -7,9 +7,7 @@ from pathlib import Path
 from pcelint.config_values import check_values
 from pcelint.core.findings import Location
 from pcelint.core.keys import CONFIG_NAMES
-from pcelint.core.loader import load_yaml
 from pcelint.core.mask import dotted
-from pcelint.core.schema import load_schema
 from pcelint.errors import ConfigError
 from pcelint.inputs.safeio import read_regular
 from pcelint.limits import Limits
@@ -65,6 +63,8 @@ def load_config(path: Path | None) -> Config:
     if len(raw) > Limits.max_bytes:
         raise ConfigError(f"{path}: the config file is larger than {Limits.max_bytes} bytes; "
                           "pcelint refuses it.")
+    from pcelint.core.loader import load_yaml  # (PyYAML: only when there is a config file)
+
     loaded = load_yaml(raw)
     config = Config(path, loaded.data or {}, loaded.spans)
     for problem in loaded.problems:
@@ -89,6 +89,7 @@ def _has_content(text: str) -> bool:
 def _validate(config: Config) -> None:
     import jsonschema  # only runs that have a config pay for it
 
+    from pcelint.core.schema import load_schema
 
     validator = jsonschema.Draft202012Validator(load_schema("pcelint-config.schema.json"))
     errors = sorted(validator.iter_errors(config.data), key=lambda e: list(map(str, e.path)))

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pcelint.core.findings import Location, Span
-from pcelint.core.loader import Loaded, split_lines
 
 MISSING = object()
 
@@ -26,6 +25,8 @@ class NodeFile:
 
     @property
     def lines(self) -> list[str]:
+        from pcelint.core.loader import split_lines
+
         text = self.loaded.text
         return split_lines(text) if text is not None else []
 
