@@ -63,7 +63,8 @@ def load_config(path: Path | None) -> Config:
     if len(raw) > Limits.max_bytes:
         raise ConfigError(f"{path}: the config file is larger than {Limits.max_bytes} bytes; "
                           "pcelint refuses it.")
-    from pcelint.core.loader import load_yaml  # (PyYAML: only when there is a config file)
+    # PyYAML: imported only when there is a config file
+    from pcelint.core.loader import load_yaml
 
     loaded = load_yaml(raw)
     config = Config(path, loaded.data or {}, loaded.spans)

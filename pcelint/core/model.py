@@ -6,6 +6,10 @@ from pathlib import Path
 
 from pcelint.core.findings import Location, Span
 
+TYPE_CHECKING = False  # (the typing module is not imported for this)
+if TYPE_CHECKING:
+    from pcelint.core.loader import Loaded
+
 MISSING = object()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from pcelint.core.cache import open_cache
-from pcelint.core.engine import UnitResult, lint_unit, load_node_file, masked_file_lines, run_scope
+from pcelint.core.engine import lint_unit, load_node_file, masked_file_lines, run_scope
 from pcelint.core.findings import LEVEL_RANK, RunResult
 from pcelint.core.model import Pair, PairSpec, Pce
 from pcelint.core.owners import Owners
@@ -191,7 +191,8 @@ def run_level(result: RunResult, rules, settings, results=None) -> None:
 NO_REPOSITORY = ("run-level rules", "outside a git work tree")  # its result cache "unit"
 
 
-def _outside_repository(rules, settings, owners) -> UnitResult:
+def _outside_repository(rules, settings, owners):
+    from pcelint.core.engine import UnitResult
     from pcelint.inputs import trace
     from pcelint.inputs.git import Repo
 
@@ -210,7 +211,8 @@ def read_cited(result: RunResult, unread: dict, settings) -> None:
     for rel in sorted(cited - result.sources.keys()):
         if rel not in unread:
             continue
-        from pcelint.core.loader import decode  # (PyYAML: only when a cited file is read here)
+        # (PyYAML: imported only when a cited file is read here)
+        from pcelint.core.loader import decode
 
         try:
             raw = read_regular(unread[rel], settings.limits.max_bytes)

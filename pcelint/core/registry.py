@@ -11,6 +11,10 @@ import os
 import sys
 from functools import lru_cache
 
+TYPE_CHECKING = False  # (the typing module is not imported for this)
+if TYPE_CHECKING:
+    from pcelint.core.rule import Rule
+
 ENTRY_POINT_GROUP = "pcelint.rules"
 # Rule metadata a stand-in carries (everything but the check function and its docstring).
 FIELDS = ("code", "name", "level", "scope", "summary", "options", "needs", "paired_only",

@@ -6,6 +6,7 @@ reads in `unit.evidence[need]` (pairs) or on the node files, and returns a list 
 """
 from __future__ import annotations
 
+
 def _provide_served(unit, settings, cache) -> list:
     """`pcelint pair --live` only: no other run imports the TLS client (ssl, asyncio) or opens a
     socket."""
