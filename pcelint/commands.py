@@ -253,8 +253,8 @@ def _lint(args) -> int:
     config_path = Path(args.config).resolve() if args.config else find_config(start)
     if config_path is not None and not args.config and args.command != "pair":
         _config_inside(config_path, confinement_root(targets, repo_root, None))
-    config = load_config(config_path)
     cache_dir = _cache_dir(args, root)
+    config = load_config(config_path, cache_dir)
     if cache_dir is not None and not (args.dns or args.nameserver or getattr(args, "live", False)):
         # the rules' metadata from the result cache (live answers are never cached): a run whose
         # units are all hits imports no rule module (core/registry.py)

@@ -53,7 +53,9 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None) -> Config:
+def load_config(path: Path | None, cache_dir: Path | None = None) -> Config:
+    """The config file at `path`, loaded and validated; with `cache_dir` (the result cache), a
+    content validated before is taken from there (no YAML or jsonschema import)."""
     if path is None:
         return Config()
     try:
@@ -63,6 +65,11 @@ def load_config(path: Path | None) -> Config:
     if len(raw) > Limits.max_bytes:
         raise ConfigError(f"{path}: the config file is larger than {Limits.max_bytes} bytes; "
                           "pcelint refuses it.")
+    if cache_dir is not None:
+        from pcelint.core.cache import read_config
+        found = read_config(cache_dir, raw)
+        if found is not None:
+            return Config(path, *found)
     # PyYAML: imported only when there is a config file
     from pcelint.core.loader import load_yaml
 
@@ -79,6 +86,9 @@ def load_config(path: Path | None) -> Config:
         return config
     _validate(config)
     check_values(config)
+    if cache_dir is not None:
+        from pcelint.core.cache import keep_config
+        keep_config(cache_dir, raw, config.data, config.spans)
     return config
 
 

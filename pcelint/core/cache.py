@@ -214,13 +214,10 @@ def catalog_key() -> str:
 
 def read_catalog(folder) -> tuple | None:
     """The stand-ins of every built-in rule stored by this code in the cache `folder`, or None."""
-    secret = _secret()
-    if secret is None:
+    opened = _open_existing(folder)
+    if opened is None:
         return None
-    try:
-        dfd = os.open(str(folder), _DIRFLAGS)  # not created here: a run that fails early makes none
-    except OSError:
-        return None
+    secret, dfd = opened
     try:
         cache = ResultCache(str(folder), secret, catalog_key())
         raw = cache._read(dfd, CATALOG_NAME)
@@ -238,6 +235,105 @@ def read_catalog(folder) -> tuple | None:
         return None
     finally:
         os.close(dfd)
+
+
+def _open_existing(folder) -> tuple | None:
+    """(secret, folder fd) of an existing cache folder, never created here (a run that fails
+    early makes none); None: no cache."""
+    secret = _secret()
+    if secret is None:
+        return None
+    try:
+        return secret, os.open(str(folder), _DIRFLAGS)
+    except OSError:
+        return None
+
+
+# --- the config ------------------------------------------------------------------------------------
+# A config file's content, once loaded and validated (PyYAML and jsonschema), is kept as its data
+# and spans under the hash of its bytes and the code version: the next run with the same file
+# imports neither. Kept only when it reads back equal (types and all), never for a config that
+# fails validation.
+
+def _config_name(raw: bytes) -> tuple:
+    text = "\n\0".join([str(FORMAT), "config", code_version(), hashlib.sha256(raw).hexdigest()])
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return key, f"config-{key[:40]}.json"
+
+
+def read_config(folder, raw: bytes) -> tuple | None:
+    """(data, spans) of a config file whose bytes are `raw`, as loaded and validated before."""
+    opened = _open_existing(folder)
+    if opened is None:
+        return None
+    secret, dfd = opened
+    try:
+        key, name = _config_name(raw)
+        cache = ResultCache(str(folder), secret, key)
+        found = cache._read(dfd, name)
+        if found is None:
+            return None
+        mac, _, body = found.partition(b"\n")
+        if not hmac.compare_digest(mac, cache._mac(body).encode()):
+            return None
+        entry = json.loads(body)
+        if not (isinstance(entry, dict) and entry.get("format") == FORMAT
+                and entry.get("key") == key and type(entry.get("data")) is dict):
+            return None
+        return entry["data"], _dec_spans(entry.get("spans"))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
+    finally:
+        os.close(dfd)
+
+
+def keep_config(folder, raw: bytes, data: dict, spans: dict) -> None:
+    """Store a validated config's data and spans (read_config), in an existing cache folder."""
+    opened = _open_existing(folder)
+    if opened is None:
+        return
+    secret, dfd = opened
+    try:
+        key, name = _config_name(raw)
+        encoded = _enc_spans(spans)
+        back = json.loads(json.dumps({"data": data, "spans": encoded}))
+        if repr(back["data"]) != repr(data) or repr(_dec_spans(back["spans"])) != repr(spans):
+            return  # e.g. a key that is not a string: not kept
+        body = json.dumps({"format": FORMAT, "key": key, "data": data, "spans": encoded},
+                          separators=(",", ":")).encode()
+        mac = hmac.new(secret, body, hashlib.sha256).hexdigest()
+        ResultCache._write(dfd, name, mac.encode() + b"\n" + body)
+    except (OSError, ValueError, TypeError, RecursionError):
+        pass
+    finally:
+        os.close(dfd)
+
+
+def _enc_spans(spans: dict) -> list:
+    out = []
+    for path, (key, value) in spans.items():
+        if any(type(p) not in (str, int) for p in path):
+            raise TypeError("a key path JSON cannot carry")
+        out.append([list(path), None if key is None else _enc_span(key), _enc_span(value)])
+    return out
+
+
+def _enc_span(s: Span) -> list:
+    return [s.line, s.column, s.end_line, s.end_column]
+
+
+def _dec_spans(v) -> dict:
+    spans = {}
+    for path, key, value in (_list(x, 3) for x in _list(v)):
+        for p in _list(path):
+            if type(p) not in (str, int):
+                raise TypeError("bad key path")
+        spans[tuple(path)] = (None if key is None else _dec_span(key), _dec_span(value))
+    return spans
+
+
+def _dec_span(v) -> Span:
+    return Span(*(_int(x) for x in _list(v, 4)))
 
 
 def _enc_rule(r) -> list:

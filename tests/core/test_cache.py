@@ -251,11 +251,11 @@ def test_interval_arithmetic():
 # --- hostile cache folders ------------------------------------------------------------------------
 
 def entries(tree, folder=None):
-    """The units' entries: not the rule catalog, nor the entry of the run-level rules outside a
-    git work tree (a result with no file)."""
+    """The units' entries: not the rule catalog or a config's, nor the entry of the run-level
+    rules outside a git work tree (a result with no file)."""
     folder = tree / ".pcelint_cache" if folder is None else folder
     return sorted(p for p in folder.glob("*.json") if p.name != cache_mod.CATALOG_NAME
-                  and json.loads(p.read_bytes().partition(b"\n")[2])["result"]["files"])
+                  and json.loads(p.read_bytes().partition(b"\n")[2]).get("result", {}).get("files"))
 
 
 def forge(tree):
@@ -559,8 +559,9 @@ def test_a_warm_run_imports_only_what_a_hit_needs(plain_pair, fmt, tmp_path_fact
 
 
 def test_a_warm_run_with_a_config_imports_no_rule(plain_pair, tmp_path_factory):
-    """With a config (options, levels, select, per-file ignores: checked against the rule
-    catalog's metadata) YAML is read, but no rule module or certificate code is imported."""
+    """A config (options, levels, select, per-file ignores: checked against the rule catalog's
+    metadata) validated once is taken from the cache by its content: the warm run imports no YAML,
+    no jsonschema, no rule module and no certificate code."""
     (plain_pair / ".pcelint.yml").write_text(
         "select: [PCE3, PCE4, cluster-drift]\nignore: [PCE402]\n"
         "rules:\n  PCE404: {warn_days: 45, level: note}\n  PCE302: {level: note}\n"
@@ -568,11 +569,12 @@ def test_a_warm_run_with_a_config_imports_no_rule(plain_pair, tmp_path_factory):
     cache = tmp_path_factory.mktemp("cache")
     args = ["check", "pces", "--format", "json", "--now", NOW, "--jobs", "1"]
     cold = run_fresh(plain_pair, [*args, "--no-cache"])
-    assert run_fresh(plain_pair, [*args, "--cache-dir", str(cache)])[:2] == cold[:2]
+    assert imported(cold[2], "yaml") and imported(cold[2], "jsonschema")
+    for _ in range(2):  # the first run makes the cache folder, the next one keeps the config
+        assert run_fresh(plain_pair, [*args, "--cache-dir", str(cache)])[:2] == cold[:2]
     warm = run_fresh(plain_pair, [*args, "--cache-dir", str(cache)])
     assert warm[:2] == cold[:2] and json.loads(cold[1])["findings"]
-    assert [m for m in ("cryptography", "pcelint.rules", "pcelint.inputs.tls")
-            if imported(warm[2], m)] == []
+    assert [m for m in NOT_ON_A_HIT if imported(warm[2], m)] == []
     (plain_pair / ".pcelint.yml").write_text("rules:\n  PCE404: {warn_days: 'soon'}\n")
     code, report, _ = run_fresh(plain_pair, [*args, "--cache-dir", str(cache)])
     assert (code, report) == run_fresh(plain_pair, [*args, "--no-cache"])[:2] == (2, "")
@@ -628,3 +630,51 @@ def test_a_run_level_outcome_outside_a_repository_is_cached(tree, monkeypatch):
     real = pipeline._outside_repository
     monkeypatch.setattr(pipeline, "_outside_repository", lambda *a: calls.append(a) or real(*a))
     assert run(args_for(), cwd=tree)[:2] == cold[:2] and calls == []
+
+
+def test_plainly_valid_rule_options_are_valid_for_jsonschema():
+    """The warm path checks plain rule options without jsonschema: every value it accepts,
+    jsonschema accepts (it never decides a refusal), for every built-in option's schema and the
+    schemas `option()` writes."""
+    import jsonschema
+
+    from pcelint.core.options import option, plainly_valid, split
+    from pcelint.rules import BUILTIN
+    schemas = [s for r in BUILTIN for s in r.option_schemas.values()]
+    schemas += [option(1, "integer", minimum=0, maximum=10).schema, option(1.5, "number").schema,
+                option(0, "number", minimum=-1.5, maximum=2.5).schema, option("a", "string").schema,
+                option("a", "string", enum=["a", "b"]).schema, option([], "array").schema,
+                option([], "array", items="string").schema, option([], "array", items="integer").schema,
+                option(True, "boolean").schema, option({}, "object").schema,
+                {"type": "integer", "minimum": 0, "enum": [1]}, {"type": "string", "minLength": 2},
+                {"type": "string", "enum": [1, "1"]}, {"enum": ["a"]}, {"items": {"type": "string"}}]
+    schemas += list(split({"a": 3, "b": 2.5, "c": "x", "d": ["x"], "e": {}, "f": False})[1].values())
+    values = [0, 1, -1, 5, 10, 11, 30, 45, 36500, 36501, 2**70, True, False, 1.0, 30.0, 2.5, -1.5,
+              float("nan"), float("inf"), "a", "b", "1", "", "warning", "note", "soon", [], ["x"],
+              [1], ["x", 2], {}, {"a": 1}, None]
+    accepted = 0
+    for schema in schemas:
+        for value in values:
+            if plainly_valid(schema, value):
+                accepted += 1
+                assert jsonschema.Draft202012Validator(schema).is_valid(value), (schema, value)
+    assert accepted > 40  # not vacuous
+    for r in BUILTIN:  # every default is plainly valid: a config that repeats it needs no jsonschema
+        for name, default in r.options.items():
+            assert plainly_valid(r.option_schemas[name], default), (r.code, name)
+
+
+def test_a_kept_config_is_keyed_by_its_content_and_a_forged_one_is_ignored(tree):
+    cold = same_as_cold(tree, args_for())
+    assert run(args_for(), cwd=tree)[:2] == cold[:2]  # the config is kept now (the folder exists)
+    [kept] = (tree / ".pcelint_cache").glob("config-*.json")
+    mac, _, body = kept.read_bytes().partition(b"\n")
+    entry = json.loads(body)
+    assert entry["data"] == {"rules": {"PCE404": {"warn_days": 30}}}
+    entry["data"] = {"ignore": ["PCE4"]}
+    kept.write_bytes(mac + b"\n" + json.dumps(entry).encode())
+    assert run(args_for(), cwd=tree)[:2] == cold[:2]
+    (tree / ".pcelint.yml").write_text("ignore: [PCE5]\nrules:\n  PCE404: {warn_days: 30}\n")
+    changed = run(args_for(), cwd=tree)
+    assert changed[:2] == run([*args_for(), "--no-cache"], cwd=tree)[:2] != cold[:2]
+    assert len(list((tree / ".pcelint_cache").glob("config-*.json"))) == 2
