@@ -204,8 +204,8 @@ def _day_thresholds(settings, rules) -> tuple:
 # The built-in rules' metadata (registry.FIELDS and each check's origin), stored by a run that
 # imported the rules, read by the next run of the same code (code_version) before its settings are
 # built: `registry.adopt` then gives stand-ins, so a run whose every unit is a hit imports no rule
-# module. Written only when it reads back equal to the rules (repr of registry.metadata), so a run
-# key made from stand-ins is the key made from the rules.
+# module. Written only when it reads back equal to the rules (registry.metadata, and the repr of
+# its encoding), so a run key made from stand-ins is the key made from the rules.
 
 def catalog_key() -> str:
     text = "\n\0".join([str(FORMAT), "rules", code_version()])
@@ -537,8 +537,9 @@ class ResultCache:
         try:
             encoded = [_enc_rule(r) for r in BUILTIN]
             back = [_dec_rule(v) for v in json.loads(json.dumps(encoded))]
-            if [repr(registry.metadata(r)) for r in back] != \
-                    [repr(registry.metadata(r)) for r in BUILTIN]:
+            # equal, and with the same types (1 is not 1.0 or True): the run key is a repr
+            if [registry.metadata(r) for r in back] != [registry.metadata(r) for r in BUILTIN] \
+                    or repr([_enc_rule(r) for r in back]) != repr(encoded):
                 return
             key = catalog_key()
             body = json.dumps({"format": FORMAT, "key": key, "rules": encoded},
