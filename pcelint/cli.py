@@ -8,9 +8,7 @@ import sys
 
 from pcelint.about import SCHEMAS, VersionAction, schema_text
 from pcelint.commands import lint
-from pcelint.diff import run as run_diff
 from pcelint.errors import BaselineError, ConfigError, UsageError
-from pcelint.reporters.ruledocs import explain, render_rules
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -206,12 +204,15 @@ def main(argv=None) -> int:
         return 2
     try:
         if args.command == "rules":
+            from pcelint.reporters.ruledocs import render_rules
             sys.stdout.write(render_rules(args.format))
             return 0
         if args.command == "explain":
+            from pcelint.reporters.ruledocs import explain
             sys.stdout.write(explain(args.rule))
             return 0
         if args.command == "diff":
+            from pcelint.diff import run as run_diff
             return run_diff(args)
         if args.command == "schema":
             sys.stdout.write(schema_text(args.name))

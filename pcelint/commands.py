@@ -7,16 +7,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pcelint.config import Config, find_config, git_root, load_config
+from pcelint.core import registry
+from pcelint.core.cache import read_catalog
 from pcelint.core.engine import enabled_rules, matches
 from pcelint.core.findings import Location, RunResult
 from pcelint.core.model import PairOptions, Placed
-from pcelint.core.options import problem as option_problem
 from pcelint.core.pipeline import execute
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
 from pcelint.errors import BaselineError, ConfigError, UsageError
 from pcelint.inputs.confine import outside
-from pcelint.inputs.gitchanges import base_problem, removed_paths
 from pcelint.limits import Limits
 from pcelint.post.baseline import read
 from pcelint.post.baseline import render as render_baseline
@@ -57,6 +57,8 @@ def build_settings(args, config: Config, root: Path, repo_root: Path | None) -> 
             if key == "level":
                 levels[found.code] = value
             elif key in found.options:
+                from pcelint.core.options import problem as option_problem
+
                 wrong = option_problem(found.option_schemas.get(key, {}), value)
                 if wrong:
                     raise config.error(("rules", token, key), f"{found.code} option '{key}' "
@@ -230,6 +232,13 @@ def _start_folder(targets: list[Path], given: bool) -> Path:
 
 
 def lint(args) -> int:
+    try:
+        return _lint(args)
+    finally:
+        registry.adopt(None)  # a catalog is adopted for one run
+
+
+def _lint(args) -> int:
     check_typed(args)
     cwd = Path.cwd()
     if args.command == "pair":
@@ -244,11 +253,17 @@ def lint(args) -> int:
     config_path = Path(args.config).resolve() if args.config else find_config(start)
     if config_path is not None and not args.config and args.command != "pair":
         _config_inside(config_path, confinement_root(targets, repo_root, None))
-    config = load_config(config_path)
+    cache_dir = _cache_dir(args, root)
+    config = load_config(config_path, cache_dir)
+    if cache_dir is not None and not (args.dns or args.nameserver or getattr(args, "live", False)):
+        # the rules' metadata from the result cache (live answers are never cached): a run whose
+        # units are all hits imports no rule module (core/registry.py)
+        registry.adopt(read_catalog(cache_dir))
     settings = build_settings(args, config, root, repo_root)
     if args.command != "pair":  # the trust boundary: check and baseline lint untrusted trees
         settings.confine_root = confinement_root(targets, repo_root, config_path)
     if args.base is not None and repo_root is not None:
+        from pcelint.inputs.gitchanges import base_problem
         problem = base_problem(repo_root, args.base)
         if problem:
             raise UsageError(f"--base '{args.base}': {problem}; give a branch, tag or commit "
@@ -265,6 +280,7 @@ def lint(args) -> int:
                 discovery.add_path(target)
         if args.base is not None and repo_root is not None and \
                 (hook_without_files or all(not t.is_dir() for t in targets)):
+            from pcelint.inputs.gitchanges import removed_paths
             for removed in removed_paths(repo_root, args.base):  # pre-commit passes no name
                 discovery.add_removed(removed)
         units = discovery.units()

@@ -6,9 +6,7 @@ from pathlib import Path
 from pcelint.config_values import check_values
 from pcelint.core.findings import Location
 from pcelint.core.keys import CONFIG_NAMES
-from pcelint.core.loader import load_yaml
 from pcelint.core.mask import dotted
-from pcelint.core.schema import load_schema
 from pcelint.errors import ConfigError
 from pcelint.inputs.safeio import read_regular
 from pcelint.limits import Limits
@@ -60,7 +58,9 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None) -> Config:
+def load_config(path: Path | None, cache_dir: Path | None = None) -> Config:
+    """The config file at `path`, loaded and validated; with `cache_dir` (the result cache), a
+    content validated before is taken from there (no YAML or jsonschema import)."""
     if path is None:
         return Config()
     try:
@@ -70,6 +70,14 @@ def load_config(path: Path | None) -> Config:
     if len(raw) > Limits.max_bytes:
         raise ConfigError(f"{path}: the config file is larger than {Limits.max_bytes} bytes; "
                           "pcelint refuses it.")
+    if cache_dir is not None:
+        from pcelint.core.cache import read_config
+        found = read_config(cache_dir, raw)
+        if found is not None:
+            return Config(path, *found)
+    # PyYAML: imported only when there is a config file
+    from pcelint.core.loader import load_yaml
+
     loaded = load_yaml(raw)
     config = Config(path, loaded.data or {}, loaded.spans)
     for problem in loaded.problems:
@@ -83,6 +91,9 @@ def load_config(path: Path | None) -> Config:
         return config
     _validate(config)
     check_values(config)
+    if cache_dir is not None:
+        from pcelint.core.cache import keep_config
+        keep_config(cache_dir, raw, config.data, config.spans)
     return config
 
 
@@ -94,6 +105,7 @@ def _has_content(text: str) -> bool:
 def _validate(config: Config) -> None:
     import jsonschema  # only runs that have a config pay for it
 
+    from pcelint.core.schema import load_schema
 
     validator = jsonschema.Draft202012Validator(load_schema("pcelint-config.schema.json"))
     errors = sorted(validator.iter_errors(config.data), key=lambda e: list(map(str, e.path)))

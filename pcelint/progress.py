@@ -3,7 +3,6 @@ the run has taken about two seconds; never on stdout, never into a pipe or a log
 from __future__ import annotations
 
 import sys
-import threading
 import time
 
 DELAY = 2.0  # seconds before the first progress line
@@ -18,11 +17,14 @@ class Progress:
         self.phase = "linting"
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled
-        self._stop = threading.Event()
+        self._stop = None
         self._started = time.monotonic()
         self._shown = False
         self._thread = None
         if enabled:
+            import threading  # (only on a terminal)
+
+            self._stop = threading.Event()
             self._thread = threading.Thread(target=self._loop, name="pcelint-progress", daemon=True)
             self._thread.start()
 

@@ -39,15 +39,17 @@ import stat
 import sys
 from datetime import datetime, timedelta, timezone
 
+from pcelint.core import registry
 from pcelint.core.engine import UnitResult
 from pcelint.core.findings import Finding, Location, Notification, SkipRecord, Span
-from pcelint.inputs import git, trace
+from pcelint.inputs import trace
 from pcelint.inputs.safeio import read_fd
 
 FORMAT = 1
 DIR_NAME = ".pcelint_cache"
 MAX_ENTRY_BYTES = 64 << 20  # a bigger entry is not ours: ignored (and rewritten)
 SECRET_NAME = "cache-secret"
+CATALOG_NAME = "rules.json"  # the built-in rules' metadata, for runs that import no rule module
 GITIGNORE = b"# Created by pcelint: the result cache is never committed.\n*\n"
 _DAY_US = 86_400 * 1_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -73,14 +75,18 @@ def open_cache(settings, rules):
         return None
     if settings.dns or settings.nameservers or getattr(settings, "live", False):
         return None  # live answers are never cached
-    if any(not (r.check.__module__ or "").startswith("pcelint.") for r in rules):
+    if any(not (registry.origin(r)[0] or "").startswith("pcelint.") for r in rules):
         return None  # plugin code: no version pcelint can key on
     if any(r.needs - TRACED_NEEDS for r in rules):
         return None  # an input whose reads are not traced
     secret = _secret()
     if secret is None:
         return None
-    return ResultCache(str(folder), secret, run_key(settings, rules), _day_thresholds(settings, rules))
+    cache = ResultCache(str(folder), secret, run_key(settings, rules),
+                        _day_thresholds(settings, rules))
+    if not registry.adopted():  # this run imported the rules: the next one need not
+        cache.keep_catalog()
+    return cache
 
 
 def _secret() -> bytes | None:
@@ -173,7 +179,7 @@ def run_key(settings, rules) -> str:
     config = settings.config_path
     config_state = trace.read_state(config, 16 << 20) if config else None
     rule_text = repr([(r.code, r.name, r.level, r.scope, r.options, sorted(r.needs), r.paired_only,
-                       getattr(r, "on_unparsed", False), r.check.__module__, r.check.__qualname__)
+                       getattr(r, "on_unparsed", False), *registry.origin(r))
                       for r in rules])
     text = "\n\0".join([str(FORMAT), code_version(), _settings_text(settings), str(config_state),
                         rule_text, os.getcwd()])
@@ -190,6 +196,161 @@ def _day_thresholds(settings, rules) -> tuple:
                     and math.isfinite(value):
                 found.add(round(value * _DAY_US))
     return tuple(sorted(found))
+
+
+# --- the rule catalog ----------------------------------------------------------------------------
+# The built-in rules' metadata (registry.FIELDS and each check's origin), stored by a run that
+# imported the rules, read by the next run of the same code (code_version) before its settings are
+# built: `registry.adopt` then gives stand-ins, so a run whose every unit is a hit imports no rule
+# module. Written only when it reads back equal to the rules (registry.metadata, and the repr of
+# its encoding), so a run key made from stand-ins is the key made from the rules.
+
+def catalog_key() -> str:
+    text = "\n\0".join([str(FORMAT), "rules", code_version()])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def read_catalog(folder) -> tuple | None:
+    """The stand-ins of every built-in rule stored by this code in the cache `folder`, or None."""
+    opened = _open_existing(folder)
+    if opened is None:
+        return None
+    secret, dfd = opened
+    try:
+        cache = ResultCache(str(folder), secret, catalog_key())
+        raw = cache._read(dfd, CATALOG_NAME)
+        if raw is None:
+            return None
+        mac, _, body = raw.partition(b"\n")
+        if not hmac.compare_digest(mac, cache._mac(body).encode()):
+            return None
+        entry = json.loads(body)
+        if not (isinstance(entry, dict) and entry.get("format") == FORMAT
+                and entry.get("key") == cache.key):
+            return None
+        return tuple(_dec_rule(v) for v in _list(entry.get("rules")))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
+    finally:
+        os.close(dfd)
+
+
+def _open_existing(folder) -> tuple | None:
+    """(secret, folder fd) of an existing cache folder, never created here (a run that fails
+    early makes none); None: no cache."""
+    secret = _secret()
+    if secret is None:
+        return None
+    try:
+        return secret, os.open(str(folder), _DIRFLAGS)
+    except OSError:
+        return None
+
+
+# --- the config ------------------------------------------------------------------------------------
+# A config file's content, once loaded and validated (PyYAML and jsonschema), is kept as its data
+# and spans under the hash of its bytes and the code version: the next run with the same file
+# imports neither. Kept only when it reads back equal (types and all), never for a config that
+# fails validation.
+
+def _config_name(raw: bytes) -> tuple:
+    text = "\n\0".join([str(FORMAT), "config", code_version(), hashlib.sha256(raw).hexdigest()])
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return key, f"config-{key[:40]}.json"
+
+
+def read_config(folder, raw: bytes) -> tuple | None:
+    """(data, spans) of a config file whose bytes are `raw`, as loaded and validated before."""
+    opened = _open_existing(folder)
+    if opened is None:
+        return None
+    secret, dfd = opened
+    try:
+        key, name = _config_name(raw)
+        cache = ResultCache(str(folder), secret, key)
+        found = cache._read(dfd, name)
+        if found is None:
+            return None
+        mac, _, body = found.partition(b"\n")
+        if not hmac.compare_digest(mac, cache._mac(body).encode()):
+            return None
+        entry = json.loads(body)
+        if not (isinstance(entry, dict) and entry.get("format") == FORMAT
+                and entry.get("key") == key and type(entry.get("data")) is dict):
+            return None
+        return entry["data"], _dec_spans(entry.get("spans"))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
+    finally:
+        os.close(dfd)
+
+
+def keep_config(folder, raw: bytes, data: dict, spans: dict) -> None:
+    """Store a validated config's data and spans (read_config), in an existing cache folder."""
+    opened = _open_existing(folder)
+    if opened is None:
+        return
+    secret, dfd = opened
+    try:
+        key, name = _config_name(raw)
+        encoded = _enc_spans(spans)
+        back = json.loads(json.dumps({"data": data, "spans": encoded}))
+        if repr(back["data"]) != repr(data) or repr(_dec_spans(back["spans"])) != repr(spans):
+            return  # e.g. a key that is not a string: not kept
+        body = json.dumps({"format": FORMAT, "key": key, "data": data, "spans": encoded},
+                          separators=(",", ":")).encode()
+        mac = hmac.new(secret, body, hashlib.sha256).hexdigest()
+        ResultCache._write(dfd, name, mac.encode() + b"\n" + body)
+    except (OSError, ValueError, TypeError, RecursionError):
+        pass
+    finally:
+        os.close(dfd)
+
+
+def _enc_spans(spans: dict) -> list:
+    out = []
+    for path, (key, value) in spans.items():
+        if any(type(p) not in (str, int) for p in path):
+            raise TypeError("a key path JSON cannot carry")
+        out.append([list(path), None if key is None else _enc_span(key), _enc_span(value)])
+    return out
+
+
+def _enc_span(s: Span) -> list:
+    return [s.line, s.column, s.end_line, s.end_column]
+
+
+def _dec_spans(v) -> dict:
+    spans = {}
+    for path, key, value in (_list(x, 3) for x in _list(v)):
+        for p in _list(path):
+            if type(p) not in (str, int):
+                raise TypeError("bad key path")
+        spans[tuple(path)] = (None if key is None else _dec_span(key), _dec_span(value))
+    return spans
+
+
+def _dec_span(v) -> Span:
+    return Span(*(_int(x) for x in _list(v, 4)))
+
+
+def _enc_rule(r) -> list:
+    (code, name, level, scope, summary, options, needs, paired_only, on_unparsed, tags, schemas,
+     module, qualname) = registry.metadata(r)
+    return [code, name, level, scope, summary, options, sorted(needs), paired_only, on_unparsed,
+            list(tags), schemas, module, qualname]
+
+
+def _dec_rule(v) -> registry.RuleInfo:
+    (code, name, level, scope, summary, options, needs, paired_only, on_unparsed, tags, schemas,
+     module, qualname) = _list(v, 13)
+    if type(paired_only) is not bool or type(on_unparsed) is not bool \
+            or type(options) is not dict or type(schemas) is not dict:
+        raise TypeError("bad rule")
+    return registry.RuleInfo(_str(code), _str(name), _str(level), _str(scope), _str(summary),
+                             options, frozenset(_str(n) for n in _list(needs)), paired_only,
+                             on_unparsed, tuple(_str(t) for t in _list(tags)), schemas,
+                             _str(module), _str(qualname))
 
 
 # --- the cache -----------------------------------------------------------------------------------
@@ -362,6 +523,30 @@ class ResultCache:
     def _mac(self, body: bytes) -> str:
         return hmac.new(self.secret, body, hashlib.sha256).hexdigest()
 
+    def keep_catalog(self) -> None:
+        """Store the rule catalog of this code (read_catalog), if it reads back exact."""
+        from pcelint.rules import BUILTIN
+
+        if len(registry.all_rules()) != len(BUILTIN):
+            return  # a plugin: no catalog is adopted (registry.adopt)
+        dfd = self._dir()
+        if dfd is None:
+            return
+        try:
+            encoded = [_enc_rule(r) for r in BUILTIN]
+            back = [_dec_rule(v) for v in json.loads(json.dumps(encoded))]
+            # equal, and with the same types (1 is not 1.0 or True): the run key is a repr
+            if [registry.metadata(r) for r in back] != [registry.metadata(r) for r in BUILTIN] \
+                    or repr([_enc_rule(r) for r in back]) != repr(encoded):
+                return
+            key = catalog_key()
+            body = json.dumps({"format": FORMAT, "key": key, "rules": encoded},
+                              separators=(",", ":")).encode()
+            mac = hmac.new(self.secret, body, hashlib.sha256).hexdigest()
+            self._write(dfd, CATALOG_NAME, mac.encode() + b"\n" + body)
+        except (OSError, ValueError, TypeError, RecursionError):
+            pass  # no catalog: the next run imports the rules
+
 
 def _dep_ok(dep, settings, memo: dict) -> bool:
     if not isinstance(dep, list) or not dep or not isinstance(dep[-1], str):
@@ -374,6 +559,8 @@ def _dep_ok(dep, settings, memo: dict) -> bool:
             return False
         return trace.read_state(path, limit) == state and settings.rel(path) == rel
     if kind == "git" and len(dep) == 6:
+        from pcelint.inputs import git  # (subprocess: only when --base was asked)
+
         _, repo, rev, commit, paths, _rel = dep
         if not (isinstance(repo, str) and isinstance(rev, str) and isinstance(commit, str)
                 and isinstance(paths, list)):

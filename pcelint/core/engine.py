@@ -16,7 +16,6 @@ from pcelint.core.findings import (
     Span,
     fingerprint,
 )
-from pcelint.core.loader import Loaded, LoadProblem, load_yaml
 from pcelint.core.model import LoneSpec, NodeFile, Pair, PairSpec, Pce
 from pcelint.inputs import trace
 from pcelint.inputs.safeio import read_regular
@@ -84,6 +83,12 @@ def enabled_rules(all_rules, settings) -> tuple:
 
 
 def load_node_file(path: Path, settings, role=None) -> NodeFile:
+    from pcelint.core.loader import (  # (PyYAML: not imported by a run that loads no file)
+        Loaded,
+        LoadProblem,
+        load_yaml,
+    )
+
     rel = settings.rel(path)
     try:
         raw = read_regular(path, settings.limits.max_bytes)
@@ -252,6 +257,8 @@ def masked_file_lines(rel: str, text: str, limits) -> list[str]:
     secrets' spans."""
     if not mask.is_yaml_name(rel):
         return mask.mask_text(text, yaml=False)
+    from pcelint.core.loader import load_yaml
+
     return mask.mask_text(text, load_yaml(text.encode("utf-8", errors="surrogatepass"), limits))
 
 

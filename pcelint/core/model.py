@@ -4,7 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from pcelint.core.findings import Location, Span, slots_repr
-from pcelint.core.loader import Loaded, split_lines
+
+TYPE_CHECKING = False  # (the typing module is not imported for this)
+if TYPE_CHECKING:
+    from pcelint.core.loader import Loaded
 
 MISSING = object()
 
@@ -45,6 +48,8 @@ class NodeFile:
 
     @property
     def lines(self) -> list[str]:
+        from pcelint.core.loader import split_lines
+
         text = self.loaded.text
         return split_lines(text) if text is not None else []
 

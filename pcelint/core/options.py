@@ -8,6 +8,8 @@ default: boolean, integer, number, string, a list of strings, or a mapping.
 """
 from __future__ import annotations
 
+import math
+
 _TYPE_WORDS = {"boolean": "true or false", "integer": "an integer", "number": "a number",
                "string": "a string", "array": "a list", "object": "a mapping"}
 
@@ -82,11 +84,42 @@ def describe(schema: dict) -> str:
     return words
 
 
+def plainly_valid(schema: dict, value) -> bool:
+    """True only when jsonschema would surely accept `value` for a schema `option()` writes (a
+    type, bounds, an enum, string items), without importing it: a Python int (not a bool) within
+    the bounds, a finite number, a string in the enum, a list of strings. Anything else: False
+    (jsonschema decides)."""
+    if not set(schema) <= {"type", "minimum", "maximum", "enum", "items"}:
+        return False
+    kind, low, high = schema.get("type"), schema.get("minimum"), schema.get("maximum")
+    if kind in ("integer", "number"):
+        if "enum" in schema or "items" in schema or not all(
+                bound is None or type(bound) in (int, float) for bound in (low, high)):
+            return False
+        if type(value) is not int and not (kind == "number" and type(value) is float
+                                           and math.isfinite(value)):
+            return False
+        return (low is None or value >= low) and (high is None or value <= high)
+    if low is not None or high is not None:
+        return False
+    if kind == "string" and "items" not in schema:
+        return type(value) is str and (
+            "enum" not in schema or any(type(e) is str and e == value for e in schema["enum"]))
+    if "enum" in schema:
+        return False
+    if kind == "array":
+        return schema.get("items", {"type": "string"}) == {"type": "string"} and \
+            type(value) is list and all(type(v) is str for v in value)
+    if "items" in schema:
+        return False
+    return (kind == "boolean" and type(value) is bool) or (kind == "object" and type(value) is dict)
+
+
 def problem(schema: dict, value) -> str | None:
     """None when `value` fits `schema`, else what it must be."""
-    if not schema:
-        return None
-    import jsonschema  # a config with rule options already pays for it
+    if not schema or plainly_valid(schema, value):
+        return None  # (a run whose rule options are plainly valid does not import jsonschema)
+    import jsonschema
 
     if jsonschema.Draft202012Validator(schema).is_valid(value):
         return None

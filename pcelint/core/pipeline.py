@@ -7,12 +7,9 @@ import os
 from pcelint.core.cache import open_cache
 from pcelint.core.engine import lint_unit, load_node_file, masked_file_lines, run_scope
 from pcelint.core.findings import LEVEL_RANK, RunResult
-from pcelint.core.loader import decode
 from pcelint.core.model import Pair, PairSpec, Pce
 from pcelint.core.owners import Owners
-from pcelint.core.registry import all_rules
-from pcelint.inputs.dns.provider import live_answers, pair_names
-from pcelint.inputs.git import Repo, tracked_key_blocks
+from pcelint.core.registry import all_rules, resolve
 from pcelint.inputs.safeio import read_regular
 from pcelint.post.baseline import apply_baseline
 from pcelint.post.linehash import add_line_hashes
@@ -85,6 +82,8 @@ def lint_units(units, rules, settings, cache=None, progress=None, results=None) 
             else:
                 _advance(progress)
     specs = [units[i] for i in todo]
+    if specs:
+        rules = resolve(rules)
     jobs = pool_jobs(len(specs), settings.jobs)
     done = []
     if jobs == 1:
@@ -116,6 +115,8 @@ def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
     timeout per step of a resolution chain for the whole run, not one per pair."""
     if not (settings.dns or settings.nameservers) or not any("dns" in r.needs for r in rules):
         return {}, []
+    from pcelint.inputs.dns.provider import live_answers, pair_names
+
     names = []
     for spec in units:
         if isinstance(spec, PairSpec):
@@ -147,7 +148,7 @@ def execute(units, rules, settings, progress=None) -> RunResult:
         result.crashed |= unit.crashed
         result.files += len(unit.files)
         result.pairs += isinstance(spec, PairSpec)
-    run_level(result, rules, settings)
+    run_level(result, rules, settings, results)
     for step in POSTPROCESS:
         step(result, settings)
     result.findings.sort(key=lambda f: f.sort_key())
@@ -164,15 +165,43 @@ def exit_code(result: RunResult, settings) -> int:
     return 1 if failing else 0
 
 
-def run_level(result: RunResult, rules, settings) -> None:
-    """The repository-wide rules (PCE701): once per run, on what git tracks or has staged."""
+def run_level(result: RunResult, rules, settings, results=None) -> None:
+    """The repository-wide rules (PCE701): once per run, on what git tracks or has staged.
+    Outside a git work tree they read nothing: their outcome (skips) is kept in the result cache
+    like a unit's, so a warm run does not import them."""
     chosen = [r for r in rules if r.scope == "run"]
     if not chosen:
         return
+    if settings.repo_root is None and results is not None:
+        unit = results.lint(NO_REPOSITORY, settings,
+                            lambda: _outside_repository(chosen, settings, result.owners))
+        result.findings.extend(unit.findings)
+        result.skipped.extend(unit.skipped)
+        result.notifications.extend(unit.notifications)
+        result.crashed |= unit.crashed
+        return
+    from pcelint.inputs.git import Repo, tracked_key_blocks
+
     repo = tracked_key_blocks(settings.repo_root, settings) if settings.repo_root else Repo(None)
     for rel, lines in repo.key_lines.items():
         result.sources.setdefault(rel, lines)
     run_scope(result, settings, chosen, repo)
+
+
+NO_REPOSITORY = ("run-level rules", "outside a git work tree")  # its result cache "unit"
+
+
+def _outside_repository(rules, settings, owners):
+    from pcelint.core.engine import UnitResult
+    from pcelint.inputs import trace
+    from pcelint.inputs.git import Repo
+
+    run = RunResult(owners=owners)
+    run_scope(run, settings, rules, Repo(None))
+    if run.findings:  # stamped with the run's pairs (core/owners.py), which the key does not hold
+        trace.uncacheable()
+    return UnitResult(findings=run.findings, skipped=run.skipped, notifications=run.notifications,
+                      crashed=run.crashed)
 
 
 def read_cited(result: RunResult, unread: dict, settings) -> None:
@@ -182,6 +211,9 @@ def read_cited(result: RunResult, unread: dict, settings) -> None:
     for rel in sorted(cited - result.sources.keys()):
         if rel not in unread:
             continue
+        # (PyYAML: imported only when a cited file is read here)
+        from pcelint.core.loader import decode
+
         try:
             raw = read_regular(unread[rel], settings.limits.max_bytes)
         except OSError:

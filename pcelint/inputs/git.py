@@ -11,7 +11,6 @@ from pathlib import Path
 
 from pcelint.core import mask
 from pcelint.core.findings import Span
-from pcelint.core.loader import load_yaml
 from pcelint.inputs import trace
 from pcelint.inputs.pem import key_blocks
 
@@ -172,6 +171,8 @@ def provide_base(unit, settings, cache) -> list:
         elif blob is None:
             node.base_state = "new"
         else:
+            from pcelint.core.loader import load_yaml  # (not for PCE701 or a cache hit)
+
             node.base = load_yaml(blob, settings.limits)
             node.base_state = "read"
     return []

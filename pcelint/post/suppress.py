@@ -120,8 +120,10 @@ def apply_suppressions(result, settings) -> None:
                 if any(r.code not in enabled or r.code in off or r.code in skipped for r in named):
                     continue
                 unused.setdefault(id(s), (s, []))[1].append(token)
-    run_scope(result, settings, [r for r in result.rules if r.scope == "post"],
-              Unused(dict(unused.values())))
+    post = [r for r in result.rules if r.scope == "post"]
+    if not unused:  # PCE005 reports unused suppressions only: not run (its module not imported)
+        post = [r for r in post if r.code != "PCE005"]
+    run_scope(result, settings, post, Unused(dict(unused.values())))
 
 
 __all__ = ["Suppression", "Unused", "apply_per_file_ignores", "apply_suppressions", "parse"]

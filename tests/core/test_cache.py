@@ -250,8 +250,12 @@ def test_interval_arithmetic():
 
 # --- hostile cache folders ------------------------------------------------------------------------
 
-def entries(tree):
-    return sorted((tree / ".pcelint_cache").glob("*.json"))
+def entries(tree, folder=None):
+    """The units' entries: not the rule catalog or a config's, nor the entry of the run-level
+    rules outside a git work tree (a result with no file)."""
+    folder = tree / ".pcelint_cache" if folder is None else folder
+    return sorted(p for p in folder.glob("*.json") if p.name != cache_mod.CATALOG_NAME
+                  and json.loads(p.read_bytes().partition(b"\n")[2]).get("result", {}).get("files"))
 
 
 def forge(tree):
@@ -339,7 +343,7 @@ def test_cache_dir_option_and_no_cache(tree, tmp_path_factory):
     elsewhere = tmp_path_factory.mktemp("cache")
     same_as_cold(tree, [*args_for(), "--cache-dir", str(elsewhere)])
     assert not (tree / ".pcelint_cache").exists()
-    assert len(list(elsewhere.glob("*.json"))) == 1
+    assert len(entries(tree, elsewhere)) == 1
     run([*args_for(), "--no-cache"], cwd=tree)
     assert not (tree / ".pcelint_cache").exists()
 
@@ -489,3 +493,189 @@ def test_base_revision_is_keyed_by_its_commit(tree, linted):
     linted.clear()
     same_as_cold(tree, args)
     assert len(linted) == 1
+
+
+# --- what a warm run imports ------------------------------------------------------------------------
+# A run whose every unit is a hit needs no rule module (the rule catalog stands in for their
+# metadata), no YAML loader, no certificate parsing and no git. Checked in a fresh interpreter:
+# pcelint.cli.main in-process, then the modules it left in sys.modules.
+
+RUNNER = """\
+import contextlib, io, json, sys
+from pcelint.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "report": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+NOT_ON_A_HIT = ("yaml", "cryptography", "pcelint.core.loader", "pcelint.rules", "jsonschema",
+                "dns", "subprocess", "pcelint.inputs.git", "pcelint.inputs.tls.parse")
+
+
+def run_fresh(tree, args) -> tuple:
+    """(exit code, report, modules imported) of pcelint in a new interpreter."""
+    (tree / "runner.py").write_text(RUNNER)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env.pop("PCELINT_DEBUG", None)
+    proc = subprocess.run([sys.executable, str(tree / "runner.py"), *args], cwd=tree, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout)
+    return found["code"], found["report"], set(found["modules"])
+
+
+def imported(modules: set, name: str) -> bool:
+    return any(m == name or m.startswith(name + ".") for m in modules)
+
+
+@pytest.fixture
+def plain_pair(tmp_path):
+    """A 2x2 pair with certificate, key and CA bundle, one finding (a standby node names another
+    VIP: PCE201), and no config file."""
+    ca_key = cg.rsa_key(1)
+    ca = cg.issue("Test Root", key=ca_key, ca=True, not_before=cg.NOT_BEFORE,
+                  not_after=datetime(2030, 1, 1, tzinfo=timezone.utc), eku=None)
+    leaf = cg.issue("pce.example.com", dns=["pce.example.com", "pce-a.example.com",
+                                            "pce-b.example.com"], issuer=(ca, ca_key))
+    write_pair(tmp_path, {"server.crt": cg.pem(leaf), "server.key": cg.key_pem(cg.rsa_key(0)),
+                          "ca.pem": cg.pem(ca)},
+               node=lambda role, name: {"vip": "other.example.com"}
+               if (role, name) == ("standby", "core1") else {})
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_a_warm_run_imports_only_what_a_hit_needs(plain_pair, fmt, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("cache")
+    args = ["check", "pces", "--format", fmt, "--now", NOW, "--jobs", "1"]
+    cold = run_fresh(plain_pair, [*args, "--no-cache"])
+    filled = run_fresh(plain_pair, [*args, "--cache-dir", str(cache)])
+    warm = run_fresh(plain_pair, [*args, "--cache-dir", str(cache)])
+    assert cold[0] == 1 and "PCE201" in cold[1]  # not vacuous: there is a finding to report
+    assert filled[:2] == cold[:2] and warm[:2] == cold[:2]  # byte for byte
+    for modules in (cold[2], filled[2]):  # the cold runs do import them (the test is not vacuous)
+        assert all(imported(modules, m) for m in ("yaml", "cryptography", "pcelint.core.loader",
+                                                  "pcelint.rules.certificate"))
+    assert [m for m in NOT_ON_A_HIT if imported(warm[2], m)] == []
+
+
+def test_a_warm_run_with_a_config_imports_no_rule(plain_pair, tmp_path_factory):
+    """A config (options, levels, select, per-file ignores: checked against the rule catalog's
+    metadata) validated once is taken from the cache by its content: the warm run imports no YAML,
+    no jsonschema, no rule module and no certificate code."""
+    (plain_pair / ".pcelint.yml").write_text(
+        "select: [PCE3, PCE4, cluster-drift]\nignore: [PCE402]\n"
+        "rules:\n  PCE404: {warn_days: 45, level: note}\n  PCE302: {level: note}\n"
+        "per_file_ignores:\n  'pces/prod/active/*.yml': [PCE305]\n")
+    cache = tmp_path_factory.mktemp("cache")
+    args = ["check", "pces", "--format", "json", "--now", NOW, "--jobs", "1"]
+    cold = run_fresh(plain_pair, [*args, "--no-cache"])
+    assert imported(cold[2], "yaml") and imported(cold[2], "jsonschema")
+    for _ in range(2):  # the first run makes the cache folder, the next one keeps the config
+        assert run_fresh(plain_pair, [*args, "--cache-dir", str(cache)])[:2] == cold[:2]
+    warm = run_fresh(plain_pair, [*args, "--cache-dir", str(cache)])
+    assert warm[:2] == cold[:2] and json.loads(cold[1])["findings"]
+    assert [m for m in NOT_ON_A_HIT if imported(warm[2], m)] == []
+    (plain_pair / ".pcelint.yml").write_text("rules:\n  PCE404: {warn_days: 'soon'}\n")
+    code, report, _ = run_fresh(plain_pair, [*args, "--cache-dir", str(cache)])
+    assert (code, report) == run_fresh(plain_pair, [*args, "--no-cache"])[:2] == (2, "")
+
+
+def test_the_rule_catalog_stands_in_for_the_rules(tree):
+    """Stand-ins read back with every field of the rule they stand for; their check and docs are
+    the rule's own."""
+    from pcelint.core import registry
+    from pcelint.rules import BUILTIN
+    same_as_cold(tree, args_for())
+    catalog = cache_mod.read_catalog(tree / ".pcelint_cache")
+    assert catalog is not None
+    assert [registry.metadata(r) for r in catalog] == [registry.metadata(r) for r in BUILTIN]
+    assert repr([cache_mod._enc_rule(r) for r in catalog]) == \
+        repr([cache_mod._enc_rule(r) for r in BUILTIN])  # the same types too (the run key's repr)
+    for info, rule in zip(catalog, BUILTIN):
+        assert info.check is rule.check and info.doc == rule.doc
+        assert info.section("Fix") == rule.section("Fix") and info.pascal_name == rule.pascal_name
+    assert registry.resolve(catalog) == BUILTIN
+
+
+def test_a_forged_or_foreign_catalog_is_ignored_and_rewritten(tree, monkeypatch):
+    from pcelint.core import registry
+    cold = same_as_cold(tree, args_for())
+    path = tree / ".pcelint_cache" / cache_mod.CATALOG_NAME
+    mac, _, body = path.read_bytes().partition(b"\n")
+    entry = json.loads(body)
+    entry["rules"][0][2] = "note"  # PCE001 made a note: a forged MAC no longer fits
+    path.write_bytes(mac + b"\n" + json.dumps(entry, separators=(",", ":")).encode())
+    assert cache_mod.read_catalog(tree / ".pcelint_cache") is None
+    assert run(args_for(), cwd=tree)[:2] == cold[:2]
+    assert cache_mod.read_catalog(tree / ".pcelint_cache") is not None  # rewritten
+    for garbage in (b"", b"x" * 64 + b"\n{}", b"[" * 100_000):
+        path.write_bytes(garbage)
+        assert cache_mod.read_catalog(tree / ".pcelint_cache") is None
+    assert run(args_for(), cwd=tree)[:2] == cold[:2]
+    code = cache_mod.code_version()
+    monkeypatch.setattr(cache_mod, "_CODE", "another pcelint")  # another code version's catalog
+    assert cache_mod.read_catalog(tree / ".pcelint_cache") is None
+    monkeypatch.setattr(cache_mod, "_CODE", code)
+    catalog = cache_mod.read_catalog(tree / ".pcelint_cache")
+    assert catalog is not None
+    monkeypatch.setattr(registry, "_plugins", lambda taken: ("a plugin rule",))
+    assert registry.adopt(catalog) is False and not registry.adopted()  # plugins: the rules
+
+
+def test_a_run_level_outcome_outside_a_repository_is_cached(tree, monkeypatch):
+    """PCE701 skips outside a git work tree; a warm run reuses that without running it."""
+    cold = same_as_cold(tree, args_for())
+    assert "PCE701" in {s["code"] for s in json.loads(cold[1])["skipped"]}
+    calls = []
+    real = pipeline._outside_repository
+    monkeypatch.setattr(pipeline, "_outside_repository", lambda *a: calls.append(a) or real(*a))
+    assert run(args_for(), cwd=tree)[:2] == cold[:2] and calls == []
+
+
+def test_plainly_valid_rule_options_are_valid_for_jsonschema():
+    """The warm path checks plain rule options without jsonschema: every value it accepts,
+    jsonschema accepts (it never decides a refusal), for every built-in option's schema and the
+    schemas `option()` writes."""
+    import jsonschema
+
+    from pcelint.core.options import option, plainly_valid, split
+    from pcelint.rules import BUILTIN
+    schemas = [s for r in BUILTIN for s in r.option_schemas.values()]
+    schemas += [option(1, "integer", minimum=0, maximum=10).schema, option(1.5, "number").schema,
+                option(0, "number", minimum=-1.5, maximum=2.5).schema, option("a", "string").schema,
+                option("a", "string", enum=["a", "b"]).schema, option([], "array").schema,
+                option([], "array", items="string").schema, option([], "array", items="integer").schema,
+                option(True, "boolean").schema, option({}, "object").schema,
+                {"type": "integer", "minimum": 0, "enum": [1]}, {"type": "string", "minLength": 2},
+                {"type": "string", "enum": [1, "1"]}, {"enum": ["a"]}, {"items": {"type": "string"}}]
+    schemas += list(split({"a": 3, "b": 2.5, "c": "x", "d": ["x"], "e": {}, "f": False})[1].values())
+    values = [0, 1, -1, 5, 10, 11, 30, 45, 36500, 36501, 2**70, True, False, 1.0, 30.0, 2.5, -1.5,
+              float("nan"), float("inf"), "a", "b", "1", "", "warning", "note", "soon", [], ["x"],
+              [1], ["x", 2], {}, {"a": 1}, None]
+    accepted = 0
+    for schema in schemas:
+        for value in values:
+            if plainly_valid(schema, value):
+                accepted += 1
+                assert jsonschema.Draft202012Validator(schema).is_valid(value), (schema, value)
+    assert accepted > 40  # not vacuous
+    for r in BUILTIN:  # every default is plainly valid: a config that repeats it needs no jsonschema
+        for name, default in r.options.items():
+            assert plainly_valid(r.option_schemas[name], default), (r.code, name)
+
+
+def test_a_kept_config_is_keyed_by_its_content_and_a_forged_one_is_ignored(tree):
+    cold = same_as_cold(tree, args_for())
+    assert run(args_for(), cwd=tree)[:2] == cold[:2]  # the config is kept now (the folder exists)
+    [kept] = (tree / ".pcelint_cache").glob("config-*.json")
+    mac, _, body = kept.read_bytes().partition(b"\n")
+    entry = json.loads(body)
+    assert entry["data"] == {"rules": {"PCE404": {"warn_days": 30}}}
+    entry["data"] = {"ignore": ["PCE4"]}
+    kept.write_bytes(mac + b"\n" + json.dumps(entry).encode())
+    assert run(args_for(), cwd=tree)[:2] == cold[:2]
+    (tree / ".pcelint.yml").write_text("ignore: [PCE5]\nrules:\n  PCE404: {warn_days: 30}\n")
+    changed = run(args_for(), cwd=tree)
+    assert changed[:2] == run([*args_for(), "--no-cache"], cwd=tree)[:2] != cold[:2]
+    assert len(list((tree / ".pcelint_cache").glob("config-*.json"))) == 2

@@ -31,8 +31,12 @@ try:  # the Rust key loaders `serialization` re-exports: importing that package 
     _load_der_key = _rust_openssl.keys.load_der_private_key
 except (ImportError, AttributeError):  # cryptography's internals laid out otherwise
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-    from cryptography.hazmat.primitives.serialization import load_der_private_key as _load_der_key
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key as _load_pem_key
+    from cryptography.hazmat.primitives.serialization import (
+        load_der_private_key as _load_der_key,
+    )
+    from cryptography.hazmat.primitives.serialization import (
+        load_pem_private_key as _load_pem_key,
+    )
 
 from pcelint.core.findings import slots_repr
 from pcelint.inputs import trace
