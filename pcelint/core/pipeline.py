@@ -11,6 +11,7 @@ from pcelint.core.loader import decode
 from pcelint.core.model import Pair, PairSpec, Pce
 from pcelint.core.owners import Owners
 from pcelint.core.registry import all_rules
+from pcelint.inputs import preload
 from pcelint.inputs.dns.provider import live_answers, pair_names
 from pcelint.inputs.git import Repo, tracked_key_blocks
 from pcelint.inputs.safeio import read_regular
@@ -95,6 +96,7 @@ def lint_units(units, rules, settings, cache=None, progress=None, results=None) 
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        preload(set().union(*(r.needs for r in rules)))  # forked workers inherit, not re-import
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                                  initargs=([r.code for r in rules], settings, cache, results)) as pool:

@@ -33,6 +33,20 @@ PROVIDERS: dict = {
 }
 
 
+# What providers import lazily, by need: the heavy imports a process pool makes in the parent
+# before forking (`preload`), so that no worker imports them again.
+HEAVY = {tls.NEED: "pcelint.inputs.tls.parse"}  # cryptography
+
+
+def preload(needs) -> None:
+    """Import what the providers of `needs` import lazily (for a process pool, before the fork)."""
+    import importlib
+
+    for need in sorted(needs):
+        if need in HEAVY:
+            importlib.import_module(HEAVY[need])
+
+
 # One unit's reads: what the evidence needs was taken from them when prepare returns.
 UNIT_KEYS = ("certs.files", "certs.states", "file_digests", "file_digests.states")
 
