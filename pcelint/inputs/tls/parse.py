@@ -6,11 +6,11 @@ and one malformed extension makes every extension unreadable. So each certificat
 (PCE401), never an exception in a rule. Private keys keep only their public part: no key bytes,
 no key object and no exception text (which could quote key material) are ever stored.
 
-Files are read once per path and unit (pcelint.inputs.UNIT_KEYS: dropped once its inputs are ready) and
-parsed once per content hash (SHA-256) while the parse is among the last `PARSED_BOUND` used in
-the process (pcelint.inputs.bounded): a CA bundle or intermediate that many pairs share stays, a
-fleet's leaves do not pile up. This module imports cryptography; import it only where a
-certificate rule runs.
+Files are read once per path and unit (pcelint.inputs.UNIT_KEYS: dropped once the unit's inputs
+are ready) and parsed once per content hash (SHA-256) while the parse is among the last
+`PARSED_BOUND` used in the process (pcelint.inputs.bounded): a CA bundle or intermediate that many
+pairs share stays, a fleet's leaves do not pile up. This module imports cryptography; import it
+only where a certificate rule runs (or in the parent before a process pool forks).
 """
 from __future__ import annotations
 
