@@ -99,8 +99,11 @@ class Settings:
                 found = resolved.relative_to(self.root).as_posix()
             except ValueError:  # outside the root: shown as given (absolute), not symlink-resolved
                 found = Path(os.path.normpath(os.path.abspath(text))).as_posix()
+            if len(_REL) >= _REL_MAX:  # a fleet's node files: bounded, not one entry per file
+                _REL.clear()
             _REL[key] = found
         return found
 
 
 _REL: dict = {}  # (root, path as given) -> report path; one run per process, paths do not move
+_REL_MAX = 4096

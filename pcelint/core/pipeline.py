@@ -10,6 +10,7 @@ from pcelint.core.findings import LEVEL_RANK, RunResult
 from pcelint.core.model import Pair, PairSpec, Pce
 from pcelint.core.owners import Owners
 from pcelint.core.registry import all_rules, resolve
+from pcelint.inputs import preload
 from pcelint.inputs.safeio import read_regular
 from pcelint.post.baseline import apply_baseline
 from pcelint.post.linehash import add_line_hashes
@@ -94,6 +95,7 @@ def lint_units(units, rules, settings, cache=None, progress=None, results=None) 
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        preload(set().union(*(r.needs for r in rules)))  # forked workers inherit, not re-import
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                                  initargs=([r.code for r in rules], settings, cache, results)) as pool:

@@ -2,7 +2,11 @@
 
 A provider takes (unit, settings, cache) where unit is a Pair or a lone NodeFile, stores what it
 reads in `unit.evidence[need]` (pairs) or on the node files, and returns a list of Notifications.
-`cache` lives for one worker process, so a file named by many pairs is read and parsed once.
+`cache` lives for one worker process, so a file named by many pairs is parsed once; what it holds
+is bounded: the entries of `UNIT_KEYS` (the bytes and states of the files one unit read) are
+dropped as soon as the unit's inputs are prepared, and parsed inputs that units share (a CA bundle,
+a chain verdict) are kept in tables of a fixed size (pcelint.inputs.bounded). So a worker's memory
+does not grow with the fleet.
 """
 from __future__ import annotations
 
@@ -38,11 +42,38 @@ def _providers() -> dict:
 PROVIDERS: dict | None = None
 
 
+# What providers import lazily, by need: the heavy imports a process pool makes in the parent
+# before forking (`preload`), so that no worker imports them again.
+HEAVY = {"certs": "pcelint.inputs.tls.parse"}  # cryptography (tls.views.NEED is "certs")
+
+
+def preload(needs) -> None:
+    """Import what the providers of `needs` import lazily (for a process pool, before the fork)."""
+    import importlib
+
+    for need in sorted(needs):
+        if need in HEAVY:
+            importlib.import_module(HEAVY[need])
+
+
+# One unit's reads: what the evidence needs was taken from them when prepare returns.
+UNIT_KEYS = ("certs.files", "certs.states", "file_digests", "file_digests.states")
+
+
 def prepare(unit, needs, settings, cache) -> list:
     notes = []
     providers = _providers()
-    for need in sorted(needs):
-        provider = providers.get(need)
-        if provider is not None:
-            notes.extend(provider(unit, settings, cache) or ())
+    try:
+        for need in sorted(needs):
+            provider = providers.get(need)
+            if provider is not None:
+                notes.extend(provider(unit, settings, cache) or ())
+    finally:
+        release(cache)
     return notes
+
+
+def release(cache: dict) -> None:
+    """Drop one unit's reads from the process's input cache."""
+    for key in UNIT_KEYS:
+        cache.pop(key, None)

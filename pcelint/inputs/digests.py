@@ -31,7 +31,8 @@ def provide(pair, settings, cache) -> list:
 
 
 def _digest(path, cache: dict, limit: int) -> str | None:
-    """sha256 of the file (once per run and worker), None when it cannot be read whole."""
+    """sha256 of the file (once per unit: pcelint.inputs.UNIT_KEYS), None when it cannot be read
+    whole."""
     digests = cache.setdefault("file_digests", {})
     states = cache.setdefault("file_digests.states", {})  # for the result cache (inputs/trace.py)
     key = str(path)

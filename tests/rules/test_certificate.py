@@ -22,6 +22,7 @@ from helpers.pairkit import (
 )
 from helpers.paths import ROOT
 
+from pcelint import inputs
 from pcelint.core.findings import Location
 from pcelint.core.model import PairOptions, Placed
 from pcelint.inputs.tls import parse as certs
@@ -348,7 +349,72 @@ def test_each_file_is_parsed_once_per_content(tmp_path, monkeypatch):
     lint_engine(first, write_pair(first, files), cache=cache)
     lint_engine(second, write_pair(second, files), cache=cache)
     assert len(calls) == 2  # server.crt and ca.pem, each once for 16 node files in two pairs
-    assert len(cache["certs.files"]) == 6  # three files per pair folder, each read once
+    assert not set(inputs.UNIT_KEYS) & cache.keys()  # the bytes read: dropped after each unit
+
+
+def _held_bytes(value, seen=None) -> list:
+    """Every bytes object reachable from the cache's containers (not through parsed objects)."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return []
+    seen.add(id(value))
+    if isinstance(value, bytes):
+        return [value]
+    if isinstance(value, dict):
+        return [b for k, v in value.items() for x in (k, v) for b in _held_bytes(x, seen)]
+    if isinstance(value, (list, tuple)):
+        return [b for x in value for b in _held_bytes(x, seen)]
+    return []
+
+
+def test_the_certificate_cache_keeps_nothing_of_a_unit_after_the_next_one(tmp_path, monkeypatch):
+    """A worker lints thousands of units with one cache: it holds no file of unit N once unit
+    N+1 is linted, parsed certificates stay within a fixed bound, and what every unit shares (the
+    root CA bundle) is still parsed once. Findings are those of a fresh cache per unit."""
+    cache, shared, units, fresh = {}, [], [], []
+    for n in range(5):  # each pair its own leaf, one with a finding (PCE402), one CA bundle
+        files = good_files(ALL if n != 2 else ALL[:2], serial=100 + n)
+        root = tmp_path / f"fleet{n}"
+        units.append((root, write_pair(root, files), files))
+        fresh.append(lint_engine(root, units[-1][1], cache={}))
+        shared = files["ca.pem"]
+    monkeypatch.setattr(certs, "PARSED_BOUND", 3, raising=False)
+    parsed = []
+    real = certs._parse_bundle
+    monkeypatch.setattr(certs, "_parse_bundle",
+                        lambda data, sha, *limits: parsed.append(data) or real(data, sha, *limits))
+    for n, (root, spec, files) in enumerate(units):
+        with_cache, alone = lint_engine(root, spec, cache=cache), fresh[n]
+        assert engine_pins(with_cache) == engine_pins(alone)
+        assert [f.message for f in with_cache.findings] == [f.message for f in alone.findings]
+        assert (with_cache.skipped, with_cache.notifications) == (alone.skipped, alone.notifications)
+        if n:
+            held = _held_bytes(cache)
+            assert not [b for b in held for name in ("server.crt", "server.key")
+                        if b == units[n - 1][2][name]]
+        assert all(len(table) <= 3 for key, table in cache.items() if key.startswith("certs."))
+    assert engine_pins(lint_engine(*units[2][:2], cache=cache)) == [
+        at("active", "core0", VIP, "PCE402")]  # the vip is not covered: found with the cache too
+    assert parsed.count(shared) == 1  # used by every unit: never the least recent one
+
+
+def test_chain_verdicts_are_bounded_and_a_shared_one_stays(monkeypatch):
+    from pcelint.inputs.bounded import Bounded
+
+    verdicts = Bounded(2)
+    monkeypatch.setattr(certs, "_VERIFIED", verdicts)
+    computed = []
+    for key in ("shared", "a", "shared", "b", "shared", "c"):  # e.g. one CA bundle, many leaves
+        certs._memo(key, lambda key=key: computed.append(key) or key)
+    assert computed == ["shared", "a", "b", "c"]  # the least recently used one goes
+    verdicts.clear()
+    root, _, inter, inter_key = cg.pki()
+    ca = certs.load_bundle(cg.pem(root), {})
+    for serial in range(1, 5):
+        bundle = certs.load_bundle(cg.pem(cg.issue("pce", ALL, issuer=(inter, inter_key),
+                                                   serial=serial), inter), {})
+        assert certs.chain_problem(bundle, ca, cg.NOW) is None
+    assert len(verdicts) == 2
 
 
 def test_private_key_material_never_appears(tmp_path):

@@ -14,9 +14,11 @@ from pcelint.core.keys import APF
 from pcelint.core.model import Pair
 from pcelint.core.names import fqdn_problem, norm
 from pcelint.inputs import trace
+from pcelint.inputs.bounded import table
 from pcelint.inputs.dns.answers import DnsEvidence
 
 NO_DNS_DATA = "no DNS data: give --zone-file or --dns"
+ZONES_BOUND = 16  # parsed zone files kept per process (usually a few, shared by every pair)
 NAME_KEYS = (("active", APF),
              ("active", ("pce_fqdn",)), ("standby", ("pce_fqdn",)))
 
@@ -57,14 +59,14 @@ def _zones(pair, settings, cache, notes):
             key = ("zone", path, origin, display, os.stat(path).st_mtime_ns)
         except OSError:
             key = None
+        parsed = table(cache, "dns.zones", ZONES_BOUND)
         try:
-            if key is None or key not in cache:
+            zone = None if key is None else parsed.get(key)
+            if zone is None:
                 zone = load_zone(path, display, origin, settings.limits.max_zone_bytes,
                                  settings.limits.max_zone_generate)
                 if key is not None:
-                    cache[key] = zone
-            else:
-                zone = cache[key]
+                    parsed[key] = zone
         except ZoneError as exc:
             notes.append(Notification("warning", f"{exc} Its records are not used.", "PCE601"))
             continue

@@ -6,8 +6,11 @@ and one malformed extension makes every extension unreadable. So each certificat
 (PCE401), never an exception in a rule. Private keys keep only their public part: no key bytes,
 no key object and no exception text (which could quote key material) are ever stored.
 
-Files are read once per path and parsed once per content hash (SHA-256) per worker process.
-This module imports cryptography; import it only where a certificate rule runs.
+Files are read once per path and unit (pcelint.inputs.UNIT_KEYS: dropped once the unit's inputs
+are ready) and parsed once per content hash (SHA-256) while the parse is among the last
+`PARSED_BOUND` used in the process (pcelint.inputs.bounded): a CA bundle or intermediate that many
+pairs share stays, a fleet's leaves do not pile up. This module imports cryptography; import it
+only where a certificate rule runs (or in the parent before a process pool forks).
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ except (ImportError, AttributeError):  # cryptography's internals laid out other
 
 from pcelint.core.findings import slots_repr
 from pcelint.inputs import trace
+from pcelint.inputs.bounded import Bounded, table
 from pcelint.inputs.pem import CERT_LABELS, is_encrypted, key_blocks
 from pcelint.inputs.pem import blocks as pem_blocks
 from pcelint.inputs.safeio import read_regular
@@ -47,6 +51,7 @@ from pcelint.inputs.safeio import read_regular
 SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH.dotted_string
 CLIENT_AUTH = ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
+PARSED_BOUND = 128  # parsed bundles, certificates (by PEM text) and keys kept, each
 
 
 class CertInfo:
@@ -147,7 +152,7 @@ class KeyInfo:
 
 
 def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | None]:
-    """The bytes of `path` (read once per run and worker), or None and why not."""
+    """The bytes of `path` (read once per unit), or None and why not."""
     files = cache.setdefault("certs.files", {})
     key = str(path)
     if key not in files:
@@ -183,22 +188,23 @@ def load_bundle(data: bytes, cache: dict, max_certs: int | None = None,
     `max_san_entries` bound the work one hostile file can cause; beyond them the bundle's error
     says which limit it exceeds (PCE401). With `skip_bad` (CA bundles) a certificate block that
     cannot be parsed is left out (`left_out`) instead of making the whole file unusable."""
-    parsed = cache.setdefault("certs.bundles", {})
+    parsed = table(cache, "certs.bundles", PARSED_BOUND)
     sha = digest(data)
     key = (sha, max_certs, max_san_entries, skip_bad)
-    if key not in parsed:
+    bundle = parsed.get(key)
+    if bundle is None:
         with warnings.catch_warnings():  # e.g. "serial number not positive": not our report
             warnings.simplefilter("ignore")
             global _known_certs
-            _known_certs = cache.setdefault("certs.blocks", {})
+            _known_certs = table(cache, "certs.blocks", PARSED_BOUND)
             try:
-                parsed[key] = _parse_bundle(data, sha, max_certs, max_san_entries, skip_bad)
+                bundle = parsed[key] = _parse_bundle(data, sha, max_certs, max_san_entries, skip_bad)
             finally:
                 _known_certs = None
-    return parsed[key]
+    return bundle
 
 
-_known_certs: dict | None = None  # the run cache's PEM text -> CertInfo, while load_bundle runs
+_known_certs: Bounded | None = None  # the cache's PEM text -> CertInfo, while load_bundle runs
 
 
 def _parse_bundle(data: bytes, sha: str, max_certs: int | None = None,
@@ -347,13 +353,14 @@ def public_key_facts(key) -> tuple[str, int | None, bytes]:
 
 def load_key(data: bytes, cache: dict) -> KeyInfo:
     """The public side of a private-key file, once per content. Never stores key material."""
-    parsed = cache.setdefault("certs.keys", {})
+    parsed = table(cache, "certs.keys", PARSED_BOUND)
     sha = digest(data)
-    if sha not in parsed:
+    info = parsed.get(sha)
+    if info is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed[sha] = _parse_key(data, sha)
-    return parsed[sha]
+            info = parsed[sha] = _parse_key(data, sha)
+    return info
 
 
 def _parse_key(data: bytes, sha: str) -> KeyInfo:
@@ -388,18 +395,17 @@ def when(moment: datetime) -> str:
 
 
 # Signature checks are the dearest part of PCE407, and a pair's two PCEs usually serve the same
-# bundle: each distinct (bundle, CA bundle, moment) is verified once per process. Keyed by content
-# hashes and certificate counts (a bundle's certificates depend on its bytes and the limits only).
-_VERIFIED: dict = {}
-_VERIFIED_MAX = 8192  # entries; a fleet's worth, then start over (bounded memory)
+# bundle: each distinct (bundle, CA bundle, moment) is verified once while it is among the last
+# _VERIFIED_MAX verdicts used. Keyed by content hashes and certificate counts (a bundle's
+# certificates depend on its bytes and the limits only).
+_VERIFIED_MAX = 1024  # verdicts (a unit uses a few; those shared between units stay recent)
+_VERIFIED = Bounded(_VERIFIED_MAX)
 
 
 def _memo(key, compute):
-    if key in _VERIFIED:
-        return _VERIFIED[key]
-    if len(_VERIFIED) >= _VERIFIED_MAX:
-        _VERIFIED.clear()
-    value = _VERIFIED[key] = compute()
+    value = _VERIFIED.get(key, _VERIFIED)
+    if value is _VERIFIED:
+        value = _VERIFIED[key] = compute()
     return value
 
 

@@ -1,0 +1,105 @@
+"""The process pool (issue 17): workers forked after the heavy imports, results identical to one
+process. The pool is forced (UNITS_PER_WORKER = 1, two idle CPUs): how fast it is stays in the
+benchmark, not here."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+from helpers import certgen as cg
+from helpers.cli import run_cli as run
+from helpers.pairkit import write_pair
+from helpers.paths import ROOT
+
+import pcelint.core.pipeline as pipeline
+
+NOW = "2024-06-01T00:00:00Z"
+NAMES = ["pce.example.com", "pce-a.example.com", "pce-b.example.com"]
+
+
+@pytest.fixture
+def fleet(tmp_path):
+    """Five 2x2 pairs under pces/, one CA bundle content, each its own leaf: pair 2's leaf lacks
+    the standby's name (PCE402), pair 4's has expired (PCE404)."""
+    ca_key = cg.rsa_key(1)
+    ca = cg.issue("Test Root", key=ca_key, ca=True, not_before=cg.NOT_BEFORE,
+                  not_after=datetime(2030, 1, 1, tzinfo=timezone.utc), eku=None)
+    for n in range(1, 6):
+        leaf = cg.issue("pce.example.com", dns=NAMES if n != 2 else NAMES[:2],
+                        issuer=(ca, ca_key), serial=100 + n,
+                        not_after=datetime(2024, 5, 1, tzinfo=timezone.utc) if n == 4
+                        else cg.NOT_AFTER)
+        write_pair(tmp_path / "build", {"server.crt": cg.pem(leaf),
+                                        "server.key": cg.key_pem(cg.rsa_key(0)),
+                                        "ca.pem": cg.pem(ca)})
+        shutil.move(tmp_path / "build" / "pces" / "prod", tmp_path / "pces" / f"prod{n}")
+    return tmp_path
+
+
+@pytest.fixture
+def forced_pool(monkeypatch):
+    """A pool whenever --jobs allows one; records what the parent preloads before forking."""
+    monkeypatch.setattr(pipeline, "UNITS_PER_WORKER", 1)
+    monkeypatch.setattr(pipeline, "idle_cpus", lambda: 2)
+    preloaded = []
+    real = pipeline.preload
+    monkeypatch.setattr(pipeline, "preload", lambda needs: preloaded.append(set(needs)) or
+                        real(needs))
+    return preloaded
+
+
+@pytest.mark.parametrize("fmt", ("json", "text", "sarif"))
+def test_a_pool_reports_what_one_process_reports(fleet, forced_pool, fmt):
+    args = ["check", "pces", "--format", fmt, "--color", "never", "--now", NOW, "--no-cache"]
+    serial = run([*args, "--jobs", "1"], cwd=fleet)
+    assert forced_pool == []
+    pooled = run([*args, "--jobs", "2"], cwd=fleet)
+    assert len(forced_pool) == 1 and "certs" in forced_pool[0]  # the pool was used
+    assert pooled == serial
+    assert serial[0] == 1 and "PCE402" in serial[1] and "PCE404" in serial[1]
+
+
+def test_one_unit_preloads_nothing(fleet, forced_pool):
+    """The pre-commit path (one pair) never starts a pool, so it imports nothing early."""
+    code, _, err = run(["check", "pces/prod1", "--format", "json", "--now", NOW, "--no-cache",
+                        "--jobs", "2"], cwd=fleet)
+    assert code == 0, err
+    assert forced_pool == []
+
+
+WORKER_PROBE = """
+import os, sys
+import pcelint.core.pipeline as pipeline
+pipeline.UNITS_PER_WORKER = 1
+pipeline.idle_cpus = lambda: 2
+real = pipeline._init_worker
+def probe(*args):
+    heavy = ("cryptography.x509", "pcelint.inputs.tls.parse")
+    with open(sys.argv[1], "a") as out:
+        out.write(f"{os.getpid()} {' '.join(m for m in heavy if m in sys.modules)}\\n")
+    return real(*args)
+pipeline._init_worker = probe
+from pcelint.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="workers are forked on POSIX only")
+def test_workers_are_forked_after_the_heavy_imports(fleet):
+    """Each worker finds cryptography and the certificate parser already imported when it
+    starts (inherited from the parent), instead of importing them again on its first unit."""
+    seen = fleet / "workers.txt"
+    proc = subprocess.run(
+        [sys.executable, "-c", WORKER_PROBE, str(seen), "check", "pces", "--format", "json",
+         "--now", NOW, "--no-cache", "--jobs", "2"],
+        cwd=fleet, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 1, proc.stderr
+    lines = seen.read_text().splitlines()
+    assert len(lines) == 2  # two workers
+    assert all(line.split()[1:] == ["cryptography.x509", "pcelint.inputs.tls.parse"]
+               for line in lines), lines
