@@ -256,6 +256,8 @@ def instructions(cmd, env, cwd, children: bool) -> int | None:
     `children`, every process it starts (pool workers): repeatable on a noisy machine."""
     vg = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
           f"--trace-children={'yes' if children else 'no'}"]
+    if children:  # a forked worker starts with the parent's count: zeroed where the child begins
+        vg.append("--zero-before=PyOS_AfterFork_Child")
     proc = subprocess.run(vg + cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     counts = [int(line.rsplit(":", 1)[1].strip().replace(",", ""))
