@@ -57,7 +57,8 @@ def preload(needs) -> None:
 
 
 # One unit's reads: what the evidence needs was taken from them when prepare returns.
-UNIT_KEYS = ("certs.files", "certs.states", "file_digests", "file_digests.states")
+UNIT_KEYS = ("certs.files", "certs.states", "certs.located", "file_digests",
+             "file_digests.states")
 
 
 def prepare(unit, needs, settings, cache) -> list:

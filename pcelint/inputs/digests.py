@@ -8,7 +8,7 @@ import hashlib
 from pcelint.inputs import trace
 from pcelint.inputs.folders import of_run
 from pcelint.inputs.safeio import read_regular
-from pcelint.inputs.tls.locate import KINDS, locate
+from pcelint.inputs.tls.locate import KINDS, located_once
 
 NEED = "file_digests"
 
@@ -21,7 +21,8 @@ def provide(pair, settings, cache) -> list:
         if node.data is None:
             continue
         for kind in ("cert", "key"):
-            located = locate(kind, node, pair, getattr(settings, "confine_root", None), folders)
+            located = located_once(kind, node, pair, getattr(settings, "confine_root", None),
+                                   folders, cache)
             if located.path is None:
                 continue
             found = _digest(located.path, cache, settings.limits.max_bytes)

@@ -166,6 +166,8 @@ def cluster_drift(pce, ctx):
     ## Options
     None.
     """
+    if len(pce.files) < 2:
+        return  # one node file: nothing to differ from
     for path in SAME_ON_EVERY_NODE:
         if path == APF and any(not n.has(*path) for n in pce.files):
             continue  # a missing active_pce_fqdn is PCE301's finding

@@ -127,3 +127,14 @@ def locate(kind: str, node, pair, root=None, folders=None) -> Located:
         looked, refused = tuple(checked), tuple(refused)
     found = next((p for p in looked if _is_file(p, folders)), None)
     return Located(kind, written, None if found is None else _path(found), looked, refused=refused)
+
+
+def located_once(kind: str, node, pair, root, folders, cache: dict) -> Located:
+    """`locate`, asked once per (kind, node file) of a unit: the certificate input and PCE201's
+    file digests look for the same files. The answers live in the unit's part of the input cache
+    (`pcelint.inputs.UNIT_KEYS`), dropped when the unit's inputs are prepared."""
+    memo = cache.setdefault("certs.located", {})
+    key = (kind, id(node))
+    if key not in memo:
+        memo[key] = locate(kind, node, pair, root, folders)
+    return memo[key]

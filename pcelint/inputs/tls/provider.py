@@ -9,14 +9,15 @@ from __future__ import annotations
 from pcelint.core.findings import Notification
 from pcelint.inputs import trace
 from pcelint.inputs.folders import of_run
-from pcelint.inputs.tls.locate import locate
+from pcelint.inputs.tls.locate import located_once
 from pcelint.inputs.tls.views import NEED, Material, NodeTls, TlsEvidence
 
 
 def _material(kind, node, pair, settings, cache) -> Material:
     from pcelint.inputs.tls import parse as certs
 
-    located = locate(kind, node, pair, getattr(settings, "confine_root", None), of_run(cache))
+    located = located_once(kind, node, pair, getattr(settings, "confine_root", None),
+                           of_run(cache), cache)
     material = Material(located)
     if located.path is None:
         return material
