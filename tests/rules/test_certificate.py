@@ -583,3 +583,23 @@ def test_unreadable_certificate_file_is_pce401(tmp_path):
     result = lint_engine(tmp_path, spec, select=["PCE401"])
     assert engine_pins(result) == both(CERT, "PCE401")
     assert "larger than 1048576 bytes" in result.findings[0].message
+
+
+def test_each_file_is_located_once_per_node_and_kind(tmp_path, monkeypatch):
+    """The certificate input and PCE201's file digests ask where the same files are: each (kind,
+    node file) of a unit is located once, and the answers are gone when the unit's inputs are
+    prepared."""
+    from pcelint.inputs.tls import locate as where
+
+    calls = []
+    real = where.locate
+    monkeypatch.setattr(where, "locate", lambda kind, node, *a, **k: calls.append(
+        (kind, node.rel)) or real(kind, node, *a, **k))
+    cache: dict = {}
+    result = lint_engine(tmp_path, write_pair(tmp_path, good_files()), select=("PCE4", "PCE201"),
+                         cache=cache)
+    assert engine_pins(result) == []
+    nodes = {rel for _, rel in calls}
+    expected = sorted((kind, node) for kind in ("cert", "key", "ca") for node in nodes)
+    assert len(nodes) >= 2 and sorted(calls) == expected, calls
+    assert "certs.located" not in cache
