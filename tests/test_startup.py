@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
 
 import pytest
 from helpers import certgen as cg
@@ -33,13 +32,7 @@ def tree(tmp_path_factory):
     """A 2x2 pair with its certificate, key and CA bundle in pces/prod/tls (as config
     repositories hold them), and a home for the cache's secret."""
     root = tmp_path_factory.mktemp("startup")
-    ca_key = cg.rsa_key(1)
-    ca = cg.issue("Test Root", key=ca_key, ca=True, not_before=cg.NOT_BEFORE,
-                  not_after=datetime(2030, 1, 1, tzinfo=timezone.utc), eku=None)
-    leaf = cg.issue("pce.example.com", dns=["pce.example.com", "pce-a.example.com",
-                                            "pce-b.example.com"], issuer=(ca, ca_key))
-    write_pair(root, {"server.crt": cg.pem(leaf), "server.key": cg.key_pem(cg.rsa_key(0)),
-                      "ca.pem": cg.pem(ca)})
+    write_pair(root, cg.pair_files())
     (root / "xdg").mkdir()
     return root
 

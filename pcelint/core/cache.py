@@ -217,16 +217,8 @@ def read_catalog(folder) -> tuple | None:
         return None
     secret, dfd = opened
     try:
-        cache = ResultCache(str(folder), secret, catalog_key())
-        raw = cache._read(dfd, CATALOG_NAME)
-        if raw is None:
-            return None
-        mac, _, body = raw.partition(b"\n")
-        if not hmac.compare_digest(mac, cache._mac(body).encode()):
-            return None
-        entry = json.loads(body)
-        if not (isinstance(entry, dict) and entry.get("format") == FORMAT
-                and entry.get("key") == cache.key):
+        entry = ResultCache(str(folder), secret, catalog_key()).signed(dfd, CATALOG_NAME)
+        if entry is None:
             return None
         return tuple(_dec_rule(v) for v in _list(entry.get("rules")))
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
@@ -267,16 +259,8 @@ def read_config(folder, raw: bytes) -> tuple | None:
     secret, dfd = opened
     try:
         key, name = _config_name(raw)
-        cache = ResultCache(str(folder), secret, key)
-        found = cache._read(dfd, name)
-        if found is None:
-            return None
-        mac, _, body = found.partition(b"\n")
-        if not hmac.compare_digest(mac, cache._mac(body).encode()):
-            return None
-        entry = json.loads(body)
-        if not (isinstance(entry, dict) and entry.get("format") == FORMAT
-                and entry.get("key") == key and type(entry.get("data")) is dict):
+        entry = ResultCache(str(folder), secret, key).signed(dfd, name)
+        if entry is None or type(entry.get("data")) is not dict:
             return None
         return entry["data"], _dec_spans(entry.get("spans"))
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
@@ -476,17 +460,26 @@ class ResultCache:
             pass  # the result stands; it is just not kept
         return result
 
-    def lookup(self, dfd, name, settings, moment):
+    def signed(self, dfd, name) -> dict | None:
+        """The entry `name` when its HMAC is this cache's and it is of this format and key; None
+        for a missing, corrupt, forged or foreign entry (JSON errors are raised: callers catch
+        them with the rest of the entry's checks)."""
         raw = self._read(dfd, name)
         if raw is None:
             return None
+        mac, _, body = raw.partition(b"\n")
+        if not hmac.compare_digest(mac, self._mac(body).encode()):
+            return None
+        entry = json.loads(body)
+        if not (isinstance(entry, dict) and entry.get("format") == FORMAT
+                and entry.get("key") == self.key):
+            return None
+        return entry
+
+    def lookup(self, dfd, name, settings, moment):
         try:
-            mac, _, body = raw.partition(b"\n")
-            if not hmac.compare_digest(mac, self._mac(body).encode()):
-                return None
-            entry = json.loads(body)
-            if not (isinstance(entry, dict) and entry.get("format") == FORMAT
-                    and entry.get("key") == self.key and entry.get("name") == name):
+            entry = self.signed(dfd, name)
+            if entry is None or entry.get("name") != name:
                 return None
             if not _moment_ok(entry.get("moment"), moment):
                 return None

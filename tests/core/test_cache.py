@@ -100,13 +100,7 @@ def test_snapshots_are_the_same_warm(fmt, tmp_path, linted):
 @pytest.fixture
 def tree(tmp_path):
     """A 2x2 pair with certificate, key, CA bundle (pces/prod/tls), a zone file and a config."""
-    ca_key = cg.rsa_key(1)
-    ca = cg.issue("Test Root", key=ca_key, ca=True, not_before=cg.NOT_BEFORE,
-                  not_after=datetime(2030, 1, 1, tzinfo=timezone.utc), eku=None)
-    leaf = cg.issue("pce.example.com", dns=["pce.example.com", "pce-a.example.com",
-                                            "pce-b.example.com"], issuer=(ca, ca_key))
-    write_pair(tmp_path, {"server.crt": cg.pem(leaf), "server.key": cg.key_pem(cg.rsa_key(0)),
-                          "ca.pem": cg.pem(ca)})
+    write_pair(tmp_path, cg.pair_files())
     (tmp_path / "corp.zone").write_text("$ORIGIN example.com.\n@ 300 IN SOA ns1 h 1 2 3 4 5\n"
                                         "pce 300 IN A 192.0.2.1\npce-a 300 IN A 192.0.2.2\n")
     (tmp_path / ".pcelint.yml").write_text("rules:\n  PCE404: {warn_days: 30}\n")
@@ -126,9 +120,7 @@ def same_as_cold(tree, args):
 
 
 def other_leaf(**kwargs):
-    ca_key = cg.rsa_key(1)
-    ca = cg.issue("Test Root", key=ca_key, ca=True, not_before=cg.NOT_BEFORE,
-                  not_after=datetime(2030, 1, 1, tzinfo=timezone.utc), eku=None)
+    ca, ca_key = cg.root_ca()
     return cg.pem(cg.issue("pce.example.com", dns=["pce.example.com"], issuer=(ca, ca_key),
                            **kwargs))
 
@@ -532,13 +524,7 @@ def imported(modules: set, name: str) -> bool:
 def plain_pair(tmp_path):
     """A 2x2 pair with certificate, key and CA bundle, one finding (a standby node names another
     VIP: PCE201), and no config file."""
-    ca_key = cg.rsa_key(1)
-    ca = cg.issue("Test Root", key=ca_key, ca=True, not_before=cg.NOT_BEFORE,
-                  not_after=datetime(2030, 1, 1, tzinfo=timezone.utc), eku=None)
-    leaf = cg.issue("pce.example.com", dns=["pce.example.com", "pce-a.example.com",
-                                            "pce-b.example.com"], issuer=(ca, ca_key))
-    write_pair(tmp_path, {"server.crt": cg.pem(leaf), "server.key": cg.key_pem(cg.rsa_key(0)),
-                          "ca.pem": cg.pem(ca)},
+    write_pair(tmp_path, cg.pair_files(),
                node=lambda role, name: {"vip": "other.example.com"}
                if (role, name) == ("standby", "core1") else {})
     return tmp_path

@@ -25,9 +25,7 @@ NAMES = ["pce.example.com", "pce-a.example.com", "pce-b.example.com"]
 def fleet(tmp_path):
     """Five 2x2 pairs under pces/, one CA bundle content, each its own leaf: pair 2's leaf lacks
     the standby's name (PCE402), pair 4's has expired (PCE404)."""
-    ca_key = cg.rsa_key(1)
-    ca = cg.issue("Test Root", key=ca_key, ca=True, not_before=cg.NOT_BEFORE,
-                  not_after=datetime(2030, 1, 1, tzinfo=timezone.utc), eku=None)
+    ca, ca_key = cg.root_ca()
     for n in range(1, 6):
         leaf = cg.issue("pce.example.com", dns=NAMES if n != 2 else NAMES[:2],
                         issuer=(ca, ca_key), serial=100 + n,

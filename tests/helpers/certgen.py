@@ -85,6 +85,24 @@ def pki():
     return root, root_key, inter, inter_key
 
 
+def root_ca():
+    """(certificate, key) of a self-signed root valid 2024-2030 (the CA bundle of `pair_files`)."""
+    key = rsa_key(1)
+    return issue("Test Root", key=key, ca=True, not_before=NOT_BEFORE,
+                 not_after=datetime(2030, 1, 1, tzinfo=UTC), eku=None), key
+
+
+PAIR_NAMES = ("pce.example.com", "pce-a.example.com", "pce-b.example.com")
+
+
+def pair_files() -> dict:
+    """A pair's `server.crt` (a leaf for the pair's three names, issued by `root_ca`),
+    `server.key` and `ca.pem`, as config repositories hold them."""
+    ca, ca_key = root_ca()
+    leaf = issue("pce.example.com", dns=list(PAIR_NAMES), issuer=(ca, ca_key))
+    return {"server.crt": pem(leaf), "server.key": key_pem(rsa_key(0)), "ca.pem": pem(ca)}
+
+
 def pem(*certs) -> bytes:
     return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
 
