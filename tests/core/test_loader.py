@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers.yamldata import typed
 
 from pcelint.core.findings import Span
 from pcelint.core.loader import load_yaml
@@ -215,20 +216,6 @@ TRICKY_SCALARS = [
 ]
 
 
-def _typed(value):
-    import datetime
-    import math
-    if isinstance(value, dict):
-        return ("map", [(_typed(k), _typed(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("seq", [_typed(v) for v in value])
-    if isinstance(value, float) and math.isnan(value):
-        return ("float", "nan")
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return (type(value).__name__, value.isoformat())
-    return (type(value).__name__, value)
-
-
 @pytest.mark.parametrize("scalar", TRICKY_SCALARS)
 def test_plain_scalars_resolve_as_pyyaml_resolves_them(scalar):
     import yaml
@@ -238,7 +225,7 @@ def test_plain_scalars_resolve_as_pyyaml_resolves_them(scalar):
                  f"k: ! {scalar}\n", f"k: !!str {scalar}\n", f"k:\n  - {scalar}\n"):
         loaded = load_yaml(text.encode())
         theirs = yaml.load(text, Loader=Loader)  # noqa: S506 - the safe loader pcelint uses
-        assert _typed(loaded.data) == _typed(theirs), text
+        assert typed(loaded.data) == typed(theirs), text
         assert not loaded.problems, text
 
 
@@ -280,7 +267,7 @@ def test_remembered_values_load_as_the_first_time():
     keys included (PyYAML gives every '.nan' one shared object: a repeated key, PCE002)."""
     text = b"a: {.nan: 1, .nan: 2}\nb: 400\nc: [0x10, 1:30, yes, ~, -.inf, 2001-12-14]\n"
     first, again = load_yaml(text), load_yaml(text)
-    assert _typed(first.data) == _typed(again.data)
+    assert typed(first.data) == typed(again.data)
     assert first.data["c"][:5] == [16, 90, True, None, float("-inf")]
     assert [(p.code, p.span.line, p.span.column) for p in first.problems] == \
         [(p.code, p.span.line, p.span.column) for p in again.problems] == [("PCE002", 1, 14)]

@@ -5,13 +5,12 @@ its documented reasons), the same data wherever both load, and every position in
 on the token it names."""
 from __future__ import annotations
 
-import datetime
 import json
-import math
 
 import pytest
 import yaml
 from helpers.paths import FIXTURES
+from helpers.yamldata import typed
 
 from pcelint.core.loader import LINE_BREAK, Loader, load_yaml
 
@@ -34,16 +33,7 @@ def _pyyaml(text: str):
 
 
 def _typed(value):
-    """A comparable form that keeps types apart (True vs 1, 1 vs 1.0) and NaN equal to NaN."""
-    if isinstance(value, dict):
-        return ("map", sorted(((_typed(k), _typed(v)) for k, v in value.items()), key=repr))
-    if isinstance(value, list):
-        return ("seq", [_typed(v) for v in value])
-    if isinstance(value, float) and math.isnan(value):
-        return ("float", "nan")
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return (type(value).__name__, value.isoformat())
-    return (type(value).__name__, value)
+    return typed(value, sort_maps=True)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
