@@ -48,14 +48,50 @@ def _advance(progress):
         progress.advance()
 
 
+IDLE_WINDOW = 0.05  # seconds over which /proc/stat's idle time is sampled
+
+
 def idle_cpus() -> int:
-    """CPUs no other process is using (1-minute load average), at least 1."""
+    """CPUs no other process is using, at least 1: measured over IDLE_WINDOW from /proc/stat
+    (what is idle now: the 1-minute load average also counts the runs that just ended, e.g. the
+    previous commit's hook), else from the 1-minute load average."""
     count = os.cpu_count() or 1
+    idle = idle_share(_cpu_times, IDLE_WINDOW)
+    if idle is None:
+        try:
+            idle = max(0.0, count - os.getloadavg()[0]) / count
+        except (OSError, AttributeError):
+            return count
+    return max(1, min(count, int(count * idle + 0.5)))
+
+
+def idle_share(sample, window: float) -> float | None:
+    """The share of CPU time spent idle between two `sample()`s `window` seconds apart, or None
+    when the samples cannot tell (no /proc/stat, nothing counted)."""
+    import time
+
+    first = sample()
+    if first is None:
+        return None
+    time.sleep(window)
+    second = sample()
+    if second is None:
+        return None
+    total = second[0] - first[0]
+    return None if total <= 0 else min(1.0, max(0.0, (second[1] - first[1]) / total))
+
+
+def _cpu_times() -> tuple | None:
+    """(all CPU time, idle + iowait time) of /proc/stat's first line, in clock ticks."""
     try:
-        busy = os.getloadavg()[0]
-    except (OSError, AttributeError):
-        return count
-    return max(1, min(count, int(count - busy + 0.5)))
+        with open("/proc/stat", "rb") as handle:
+            fields = handle.readline().split()
+        ticks = [int(v) for v in fields[1:9]]  # user nice system idle iowait irq softirq steal
+    except (OSError, ValueError):
+        return None
+    if fields[:1] != [b"cpu"] or len(ticks) < 5:
+        return None
+    return sum(ticks), ticks[3] + ticks[4]
 
 
 def pool_jobs(units: int, requested: int) -> int:

@@ -101,3 +101,32 @@ def test_workers_are_forked_after_the_heavy_imports(fleet):
     assert len(lines) == 2  # two workers
     assert all(line.split()[1:] == ["cryptography.x509", "pcelint.inputs.tls.parse"]
                for line in lines), lines
+
+
+def test_idle_share_is_measured_between_two_samples():
+    samples = iter([(1000, 400), (1200, 500)])  # 200 ticks, 100 of them idle
+    assert pipeline.idle_share(lambda: next(samples), 0) == 0.5
+    assert pipeline.idle_share(lambda: None, 0) is None
+    same = iter([(1000, 400), (1000, 400)])  # nothing counted: cannot tell
+    assert pipeline.idle_share(lambda: next(same), 0) is None
+
+
+@pytest.mark.parametrize("idle, expected", [(1.0, 4), (0.5, 2), (0.3, 1), (0.0, 1)])
+def test_idle_cpus_counts_what_is_idle_now(monkeypatch, idle, expected):
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(pipeline, "idle_share", lambda sample, window: idle)
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (4.0, 4.0, 4.0))  # not asked
+    assert pipeline.idle_cpus() == expected
+
+
+def test_idle_cpus_falls_back_to_the_load_average(monkeypatch):
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(pipeline, "_cpu_times", lambda: None)  # no /proc/stat
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (1.0, 0.0, 0.0))
+    assert pipeline.idle_cpus() == 3
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="no /proc/stat (not Linux)")
+def test_cpu_times_reads_proc_stat():
+    total, idle = pipeline._cpu_times()
+    assert 0 <= idle <= total
