@@ -62,7 +62,8 @@ def _common(parser, baseline=False):
     parser.add_argument("--dns-deadline", metavar="SECONDS", type=_positive, default=20.0,
                         help="bounds all DNS work of the run (default: 20)")
     parser.add_argument("--jobs", metavar="N", type=_jobs, default=os.cpu_count() or 1,
-                        help="pairs linted in parallel (default: number of CPUs, here %(default)s)")
+                        help="pairs linted in parallel, at most (default: number of CPUs, here "
+                        "%(default)s; fewer when there are few pairs to lint or the CPUs are busy)")
     if not baseline:
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                             help="colour the text report (default: auto)")

@@ -511,7 +511,8 @@ def test_help_gives_text_and_defaults():
     check = _help("check")
     assert "report format (default: text)" in check
     assert "(default: warning)" in check
-    assert "pairs linted in parallel (default: number of CPUs" in check
+    assert "pairs linted in parallel, at most (default: number of CPUs" in check
+    assert "fewer when there are few pairs to lint or the CPUs are busy)" in check
     pair = _help("pair")
     assert "one subfolder per node holding runtime_env.yml" in pair
 
