@@ -48,12 +48,23 @@ def loaded_by(tree, *args) -> tuple[int, set, str]:
     return found["code"], set(found["loaded"]), proc.stdout
 
 
+def loaded_by_cryptography() -> set:
+    """What importing the cryptography modules every certificate run needs loads by itself, in a
+    fresh interpreter: cryptography 45's `x509.extensions` imports `serialization` and so its SSH
+    module and `dataclasses`, which no choice of pcelint's can avoid; later releases do not."""
+    proc = subprocess.run([sys.executable, "-c", "import json, sys\n"
+                           "import cryptography.x509, cryptography.x509.verification\n"
+                           "print(json.dumps(sorted(sys.modules)))"],
+                          capture_output=True, text=True, timeout=120, check=True)
+    return set(json.loads(proc.stdout)) & set(NOT_LOADED)
+
+
 @pytest.mark.parametrize("fmt", ["text", "sarif"])
 def test_a_cold_run_loads_no_dataclasses_inspect_or_metadata(tree, fmt):
     code, loaded, report = loaded_by(tree, "--no-cache", "--format", fmt)
     assert code in (0, 1) and report
     assert "cryptography.x509" in loaded  # the certificate rules really ran
-    assert sorted(loaded & set(NOT_LOADED)) == []
+    assert sorted(loaded & set(NOT_LOADED) - loaded_by_cryptography()) == []
 
 
 def test_a_warm_run_loads_no_dataclasses_inspect_or_metadata(tree):
