@@ -178,12 +178,9 @@ def execute(units, rules, settings, progress=None) -> RunResult:
     if progress is not None:
         progress.phase = "linting"
     for spec, unit in zip(units, lint_units(units, rules, settings, cache, progress, results)):
-        result.findings.extend(unit.findings)
-        result.skipped.extend(unit.skipped)
-        result.notifications.extend(unit.notifications)
+        merge(result, unit)
         result.sources.update(unit.sources)
         unread.update(unit.unread)
-        result.crashed |= unit.crashed
         result.files += len(unit.files)
         result.pairs += isinstance(spec, PairSpec)
     run_level(result, rules, settings, results)
@@ -193,6 +190,14 @@ def execute(units, rules, settings, progress=None) -> RunResult:
     read_cited(result, unread, settings)
     result.exit_code = exit_code(result, settings)
     return result
+
+
+def merge(result: RunResult, unit) -> None:
+    """A unit's findings, skips, notifications and crash into the run's result."""
+    result.findings.extend(unit.findings)
+    result.skipped.extend(unit.skipped)
+    result.notifications.extend(unit.notifications)
+    result.crashed |= unit.crashed
 
 
 def exit_code(result: RunResult, settings) -> int:
@@ -211,12 +216,8 @@ def run_level(result: RunResult, rules, settings, results=None) -> None:
     if not chosen:
         return
     if settings.repo_root is None and results is not None:
-        unit = results.lint(NO_REPOSITORY, settings,
-                            lambda: _outside_repository(chosen, settings, result.owners))
-        result.findings.extend(unit.findings)
-        result.skipped.extend(unit.skipped)
-        result.notifications.extend(unit.notifications)
-        result.crashed |= unit.crashed
+        merge(result, results.lint(NO_REPOSITORY, settings,
+                                   lambda: _outside_repository(chosen, settings, result.owners)))
         return
     from pcelint.inputs.git import Repo, tracked_key_blocks
 

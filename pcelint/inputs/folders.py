@@ -98,18 +98,18 @@ class Folders:
         return True, entries.get(name)
 
     def is_file(self, path) -> bool:
-        text = str(path)
-        known, kind = self._kind(text)
-        if known and kind != LINK:
-            return kind == FILE
-        return os.path.isfile(text)
+        return self._is(str(path), FILE, os.path.isfile)
 
     def is_dir(self, path) -> bool:
-        text = str(path)
+        return self._is(str(path), DIR, os.path.isdir)
+
+    def _is(self, text: str, wanted, system) -> bool:
+        """Is `text` of kind `wanted`, following symlinks: from the listing unless it is a symlink
+        or the listing cannot tell, else `system(text)`."""
         known, kind = self._kind(text)
         if known and kind != LINK:
-            return kind == DIR
-        return os.path.isdir(text)
+            return kind == wanted
+        return system(text)
 
     def is_symlink(self, path) -> bool:
         text = str(path)
