@@ -291,7 +291,8 @@ def _lint(args) -> int:
             return emit(RunResult(rules=rules), args, settings, summary=False)
     progress = Progress.for_run(len(units))
     try:
-        result = execute(units, rules, settings, progress=progress)
+        result = execute(units, rules, settings, progress=progress,
+                         folders=None if args.command == "pair" else discovery.folders)
     finally:
         progress.close()
     return emit(result, args, settings)

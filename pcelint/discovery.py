@@ -50,52 +50,76 @@ def looks_like_node_file(path: Path, limit: int) -> bool:
     return bool(_NODE_KEYS.search(head.lstrip(b"\xef\xbb\xbf")))
 
 
-def _names(folder: Path, folders: Folders) -> list[str]:
+def _suffix(name: str) -> str:
+    """A file name's suffix as pathlib's `Path.suffix` gives it ('' for '.yml' or 'x.')."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _join(folder: str, name: str) -> str:
+    return folder + "/" + name if folder != "/" else "/" + name
+
+
+def _path_order(text: str) -> list:
+    """Paths as text sorted as the Path objects would be (component by component)."""
+    return text.split("/")
+
+
+def _names(folder: str, folders: Folders) -> list[str]:
     """The entries of `folder` in path order, from its listing (OSError when it has none)."""
-    entries = folders.listing(str(folder))
+    entries = folders.listing(folder)
     if entries is not None:  # {}: empty, missing or no folder, as os.listdir's [] or OSError
         return sorted(entries)
     return sorted(os.listdir(folder))
 
 
-def _yaml_files_in(folder: Path, root=None, folders: Folders | None = None) -> list[Path]:
+def _yaml_files_in(folder: str, root, folders: Folders) -> list[str]:
     """The regular YAML files directly in `folder`; with a confinement `root`, an entry that leads
     outside it (a symlink to `/proc/self/environ`, ...) is left out unopened."""
-    folders = folders or Folders()
     try:
-        entries = [folder / name for name in _names(folder, folders)]
-    except OSError:
-        return []
-    return [p for p in entries if is_yaml(p) and (root is None or outside(p, root, folders) is None)
-            and folders.is_file(p)]
-
-
-def _node_subfolder_files(folder: Path, root=None, folders: Folders | None = None) -> list[Path]:
-    """The per-node-subfolder layout: `active/core0/runtime_env.yml`, ... (one per subfolder)."""
-    folders = folders or Folders()
-    try:
-        entries = [folder / name for name in _names(folder, folders)]
+        names = _names(folder, folders)
     except OSError:
         return []
     found = []
-    for sub in entries:
-        if sub.name.startswith(".") or not folders.is_dir(sub) or \
+    for name in names:
+        if _suffix(name).lower() not in YAML_SUFFIXES:
+            continue
+        path = _join(folder, name)
+        if (root is None or outside(path, root, folders) is None) and folders.is_file(path):
+            found.append(path)
+    return found
+
+
+def _node_subfolder_files(folder: str, root, folders: Folders) -> list[str]:
+    """The per-node-subfolder layout: `active/core0/runtime_env.yml`, ... (one per subfolder)."""
+    try:
+        names = _names(folder, folders)
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        sub = _join(folder, name)
+        if name.startswith(".") or not folders.is_dir(sub) or \
                 (root is not None and outside(sub, root, folders)):
             continue
-        for name in NODE_NAMES:
-            if (root is None or outside(sub / name, root, folders) is None) and \
-                    folders.is_file(sub / name):
-                found.append(sub / name)
+        for node_name in NODE_NAMES:
+            path = _join(sub, node_name)
+            if (root is None or outside(path, root, folders) is None) and folders.is_file(path):
+                found.append(path)
                 break
     return found
+
+
+def _side_texts(folder: str, root, folders: Folders) -> list[str]:
+    return sorted(_yaml_files_in(folder, root, folders) + _node_subfolder_files(folder, root, folders),
+                  key=_path_order)
 
 
 def side_files(folder: Path, root=None, folders: Folders | None = None) -> list[Path]:
     """A side's node files: YAML files directly inside it, and `SUBFOLDER/runtime_env.yml` files
     (one subfolder per node, because every node's file has the same name), in path order.
     `folders`: the run's folder listings (pcelint.inputs.folders), so each folder is listed once."""
-    folders = folders or Folders()
-    return sorted(_yaml_files_in(folder, root, folders) + _node_subfolder_files(folder, root, folders))
+    return [Path(p) for p in _side_texts(str(folder), root, folders or Folders())]
 
 
 ACCEPTED_LAYOUTS = ("node files directly inside it ('active/core0.yml', ...) or one subfolder "
@@ -105,33 +129,40 @@ ACCEPTED_LAYOUTS = ("node files directly inside it ('active/core0.yml', ...) or 
 def pair_folder(folder: Path, root=None, folders: Folders | None = None):
     """(active files, standby files) when `folder` is a pair folder D, else None."""
     folders = folders or Folders()
-    active, standby = folder / "active", folder / "standby"
+    base = str(folder)
+    active, standby = _join(base, "active"), _join(base, "standby")
     if root is not None and (outside(active, root, folders) or outside(standby, root, folders)):
         return None  # a symlinked active/ or standby/ that leaves the tree is not listed
     if not (folders.is_dir(active) and folders.is_dir(standby)):
         return None
-    a, s = side_files(active, root, folders), side_files(standby, root, folders)
-    return (a, s) if a and s else None
+    a = _side_texts(active, root, folders)
+    s = _side_texts(standby, root, folders) if a else None
+    return ([Path(p) for p in a], [Path(p) for p in s]) if a and s else None
 
 
-def pair_folder_of(path: Path) -> Path | None:
+def pair_folder_of(path: str) -> str | None:
     """The folder D that a node file of either layout would belong to (D/active/x.yml or
-    D/active/NODE/runtime_env.yml), without looking at the disk."""
-    parent = path.parent
-    if parent.name in ("active", "standby"):
-        return parent.parent
-    if path.name in NODE_NAMES and parent.parent.name in ("active", "standby"):
-        return parent.parent.parent
+    D/active/NODE/runtime_env.yml), without looking at the disk; `path` absolute, as text."""
+    parent, _, name = path.rpartition("/")
+    grand, _, parent_name = parent.rpartition("/")
+    if parent_name in ("active", "standby"):
+        return grand or "/"
+    if name in NODE_NAMES:
+        great, _, grand_name = grand.rpartition("/")
+        if grand_name in ("active", "standby"):
+            return great or "/"
     return None
 
 
-def walk(folder: Path, repo_root: Path | None, max_files: int, max_depth: int = 128) -> list[Path]:
-    """Every regular file below `folder`, skipping .git, hidden folders and git-ignored files.
+def walk(folder: Path, repo_root: Path | None, max_files: int, max_depth: int = 128,
+         folders: Folders | None = None) -> list[str]:
+    """Every regular file below `folder` (as text), skipping .git, hidden folders and git-ignored files.
     Iterative (a folder tree deeper than Python's recursion limit is no problem), bounded by
     `max_files` files and `max_depth` folder levels (exit 2 beyond either). Symlinked folders are
     not followed, so a symlink loop cannot trap the walk; a symlinked file whose target is outside
     `folder` is skipped (a proposed change must not make CI read and quote a file outside the
-    tree); FIFOs, sockets and devices are skipped unopened."""
+    tree); FIFOs, sockets and devices are skipped unopened. `folders` (if any) keeps each listing
+    read, for the pairs' layout and the lint run that follow."""
     found = []
     inside = folder.resolve()
     stack = [(str(folder), 0)]
@@ -142,6 +173,8 @@ def walk(folder: Path, repo_root: Path | None, max_files: int, max_depth: int = 
                 entries = sorted(it, key=lambda e: e.name)
         except OSError:
             continue
+        if folders is not None:
+            folders.seed(current, entries)
         subfolders = []
         for entry in entries:
             try:
@@ -152,8 +185,8 @@ def walk(folder: Path, repo_root: Path | None, max_files: int, max_depth: int = 
                 if not entry.name.startswith("."):
                     subfolders.append(entry.path)
                 continue
-            path = Path(entry.path)
             if entry.is_symlink():
+                path = Path(entry.path)
                 if os.path.isdir(entry.path):
                     continue  # a symlinked folder: never followed
                 try:
@@ -170,7 +203,7 @@ def walk(folder: Path, repo_root: Path | None, max_files: int, max_depth: int = 
                         continue
                 except OSError:
                     continue
-            found.append(path)
+            found.append(entry.path)
             if len(found) > max_files:
                 raise UsageError(f"'{folder}' holds more than {max_files} files; lint a smaller folder "
                                  "or raise the 'max_files' limit.")
@@ -183,19 +216,19 @@ def walk(folder: Path, repo_root: Path | None, max_files: int, max_depth: int = 
     return found
 
 
-def _not_ignored(paths: list[Path], repo_root: Path) -> list[Path]:
+def _not_ignored(paths: list[str], repo_root: Path) -> list[str]:
     import subprocess  # only inside a git work tree
 
     try:
         from pcelint.inputs.git import git_argv, git_env
 
         proc = subprocess.run(git_argv(repo_root, "check-ignore", "--stdin", "-z"),
-                              input=b"\0".join(os.fsencode(str(p)) for p in paths),
+                              input=b"\0".join(os.fsencode(p) for p in paths),
                               capture_output=True, timeout=60, env=git_env())
     except (OSError, subprocess.SubprocessError):
         return paths
     ignored = {os.fsdecode(p) for p in proc.stdout.split(b"\0") if p}
-    return [p for p in paths if str(p) not in ignored]
+    return [p for p in paths if p not in ignored]
 
 
 class Discovery:
@@ -206,7 +239,7 @@ class Discovery:
         self.pairs: dict = {}  # pair folder or config index -> PairSpec, in discovery order
         self.lone: dict = {}  # path -> LoneSpec
         self._known: dict = {}  # folder -> PairSpec or None
-        self.folders = Folders()  # each folder listed once (pcelint.inputs.folders)
+        self.folders = Folders()  # each folder listed once (pcelint.inputs.folders), for the run
         self.config_pairs = self._config_pairs() if config.data.get("pairs") else None
 
     # -- config pairs ------------------------------------------------------------------------
@@ -249,23 +282,28 @@ class Discovery:
 
     def _add_folder(self, folder: Path) -> None:
         files = walk(folder, self.settings.repo_root, self.settings.limits.max_files,
-                     self.settings.limits.max_walk_depth)
+                     self.settings.limits.max_walk_depth, self.folders)
         if self.config_pairs is not None:
             members = set()
             for spec in self.config_pairs:
                 if any(_inside(p, folder) for p in spec.active + spec.standby):
                     self.pairs.setdefault(id(spec), spec)
-                members.update(spec.active + spec.standby)
+                members.update(map(str, spec.active + spec.standby))
         else:
             members = set()
-            folders = sorted({d for d in map(pair_folder_of, files) if d is not None})
+            folders = sorted({d for d in map(pair_folder_of, files) if d is not None},
+                             key=_path_order)
             for d in folders:
-                spec = self._convention_pair(d)
+                spec = self._convention_pair(Path(d))
                 if spec:
-                    members.update(spec.active + spec.standby)
-        for f in files:
-            if f not in members and looks_like_node_file(f, self.settings.limits.max_bytes) \
-                    and f.name not in CONFIG_NAMES:
+                    members.update(map(str, spec.active + spec.standby))
+        for text in files:
+            name = text.rpartition("/")[2]
+            if text in members or (name not in NODE_NAMES
+                                   and _suffix(name).lower() not in YAML_SUFFIXES):
+                continue  # (no node file by its name alone: looks_like_node_file's first test)
+            f = Path(text)
+            if looks_like_node_file(f, self.settings.limits.max_bytes) and f.name not in CONFIG_NAMES:
                 self.lone.setdefault(f, LoneSpec(f))
 
     def _add_file(self, path: Path) -> None:

@@ -37,6 +37,7 @@ import math
 import os
 import stat
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 
 from pcelint.core import registry
@@ -45,7 +46,7 @@ from pcelint.core.findings import Finding, Location, Notification, SkipRecord, S
 from pcelint.inputs import trace
 from pcelint.inputs.safeio import read_fd
 
-FORMAT = 1
+FORMAT = 2
 DIR_NAME = ".pcelint_cache"
 MAX_ENTRY_BYTES = 64 << 20  # a bigger entry is not ours: ignored (and rewritten)
 SECRET_NAME = "cache-secret"
@@ -350,6 +351,7 @@ class ResultCache:
         self.folder, self.secret, self.key, self.day_thresholds = folder, secret, key, day_thresholds
         self._fd: int | None = None
         self.memo: dict = {}  # what lookups of this run asked git (the cache lives for one run)
+        self.folders = None  # the run's folder listings (inputs.folders), which answer probes
         self._pid = None
         self.hits = self.misses = 0
 
@@ -447,6 +449,7 @@ class ResultCache:
         moment = settings.now
         self.misses += 1
         started = _us(moment) if moment is not None else _us(datetime.now(timezone.utc))
+        settled = time.time_ns() - SETTLE_NS  # a file changed before this cannot change unseen
         previous, trace.ACTIVE = trace.ACTIVE, []
         try:
             result = run()
@@ -455,7 +458,8 @@ class ResultCache:
             trace.ACTIVE = previous
         ended = started if moment is not None else _us(datetime.now(timezone.utc))
         try:
-            self.store(dfd, name, spec, settings, result, deps, started, ended, moment is not None)
+            self.store(dfd, name, spec, settings, result, deps, started, ended, moment is not None,
+                       settled)
         except (Uncacheable, OSError, ValueError, TypeError, RecursionError):
             pass  # the result stands; it is just not kept
         return result
@@ -484,13 +488,17 @@ class ResultCache:
             if not _moment_ok(entry.get("moment"), moment):
                 return None
             deps = entry.get("deps")
-            if not isinstance(deps, list) or not all(_dep_ok(d, settings, self.memo) for d in deps):
+            if not isinstance(deps, list):
+                return None
+            check = _Check(settings, self.memo, self.folders)
+            if not all(check.ok(d) for d in deps):
                 return None
             return decode_unit(entry.get("result"))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
             return None
 
-    def store(self, dfd, name, spec, settings, result, deps, started, ended, fixed) -> None:
+    def store(self, dfd, name, spec, settings, result, deps, started, ended, fixed,
+              settled=None) -> None:
         if result.crashed:
             return
         moment = _interval(deps, started, self.day_thresholds)
@@ -505,7 +513,10 @@ class ResultCache:
             if dep[0] == "valid" or dep in seen:
                 continue
             seen.add(dep)
-            out.append([*dep, settings.rel(dep[1])])
+            item = [*dep, settings.rel(dep[1])]
+            if dep[0] == "read":
+                item.append(_settled_stat(dep[1], settled) if dep[3].startswith("h:") else None)
+            out.append(item)
         encoded = encode_unit(result)
         if decode_unit(json.loads(json.dumps(encoded))) != result:
             raise Uncacheable("the result does not survive JSON")
@@ -541,17 +552,74 @@ class ResultCache:
             pass  # no catalog: the next run imports the rules
 
 
-def _dep_ok(dep, settings, memo: dict) -> bool:
-    if not isinstance(dep, list) or not dep or not isinstance(dep[-1], str):
+SETTLE_NS = 3_000_000_000  # older than a unit's start by this: a file's stat stands for its bytes
+
+
+def _settled_stat(path: str, settled) -> list | None:
+    """[size, mtime, ctime, inode, device] of the regular file `path` when its inode last changed
+    (ctime, which no user can set) SETTLE_NS before the unit began reading it: the bytes it read
+    are the bytes the file has as long as these five stay the same (git's racy-clean rule; the
+    margin covers coarse file-system timestamps). None: the file is hashed again on a lookup."""
+    if settled is None:
+        return None
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_ctime_ns >= settled or info.st_mtime_ns >= settled:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _same_stat(path: str, sig) -> bool:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
         return False
-    kind = dep[0]
-    if kind == "read" and len(dep) == 5:
-        _, path, limit, state, rel = dep
-        if not (isinstance(path, str) and type(limit) is int and limit >= 0
-                and isinstance(state, str)):
+    return sig == [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+class _Check:
+    """Is a stored dependency in the same state now? One per lookup."""
+    __slots__ = ("settings", "memo", "folders", "under")
+
+    def __init__(self, settings, memo: dict, folders):
+        self.settings, self.memo, self.folders = settings, memo, folders
+        self.under = str(settings.root).rstrip("/") + "/"
+
+    def rel_ok(self, path: str, rel: str) -> bool:
+        # A path written under the root has a report path made from its text and the root alone
+        # (settings.rel), and the root is keyed: only other paths are asked again.
+        if path.startswith(self.under) and ".." not in path:
+            return True
+        return self.settings.rel(path) == rel
+
+    def ok(self, dep) -> bool:
+        if not isinstance(dep, list) or not dep:
             return False
-        return trace.read_state(path, limit) == state and settings.rel(path) == rel
-    if kind == "git" and len(dep) == 6:
+        kind = dep[0]
+        if kind == "read" and len(dep) == 6:
+            _, path, limit, state, rel, sig = dep
+            if not (isinstance(path, str) and type(limit) is int and limit >= 0
+                    and isinstance(state, str) and isinstance(rel, str)):
+                return False
+            if not self.rel_ok(path, rel):
+                return False
+            if type(sig) is list and len(sig) == 5 and all(type(v) is int for v in sig) \
+                    and state.startswith("h:") and _same_stat(path, sig):
+                return True
+            return trace.read_state(path, limit) == state
+        if kind == "isfile" and len(dep) == 4:
+            _, path, found, rel = dep
+            if not (isinstance(path, str) and isinstance(found, bool) and isinstance(rel, str)):
+                return False
+            now = trace.probe_state(path) if self.folders is None else self.folders.is_file(path)
+            return now == found and self.rel_ok(path, rel)
+        if kind == "git" and len(dep) == 6 and isinstance(dep[-1], str):
+            return self.git_ok(dep)
+        return False
+
+    def git_ok(self, dep) -> bool:
         from pcelint.inputs import git  # (subprocess: only when --base was asked)
 
         _, repo, rev, commit, paths, _rel = dep
@@ -565,15 +633,10 @@ def _dep_ok(dep, settings, memo: dict) -> bool:
             if git.repo_path(pair[0], repo) != pair[1]:
                 return False
         key = ("git", repo, rev)
+        memo = self.memo
         if key not in memo:  # once per run: REV cannot move while it runs
-            memo[key] = git.base_commit_state(repo, rev, settings.limits.max_bytes)
+            memo[key] = git.base_commit_state(repo, rev, self.settings.limits.max_bytes)
         return memo[key] == commit
-    if kind == "isfile" and len(dep) == 4:
-        _, path, found, rel = dep
-        if not (isinstance(path, str) and isinstance(found, bool)):
-            return False
-        return trace.probe_state(path) == found and settings.rel(path) == rel
-    return False
 
 
 # --- moments ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pcelint.core.model import Pair, PairSpec, Pce
 from pcelint.core.owners import Owners
 from pcelint.core.registry import all_rules, resolve
 from pcelint.inputs import preload
+from pcelint.inputs.folders import of_run
 from pcelint.inputs.safeio import read_regular
 from pcelint.post.baseline import apply_baseline
 from pcelint.post.linehash import add_line_hashes
@@ -111,6 +112,7 @@ def lint_units(units, rules, settings, cache=None, progress=None, results=None) 
     out: list = [None] * len(units)
     todo = list(range(len(units)))
     if results is not None:
+        results.folders = of_run(cache)  # its probes answered from the run's listings
         todo = []
         for index, spec in enumerate(units):
             out[index] = results.get(spec, settings)
@@ -167,13 +169,16 @@ def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
     return cache, notes
 
 
-def execute(units, rules, settings, progress=None) -> RunResult:
+def execute(units, rules, settings, progress=None, folders=None) -> RunResult:
+    """`folders`: discovery's folder listings (inputs.folders), which the run goes on with."""
     result = RunResult(rules=rules)
     result.owners = Owners.of_units(units, settings)
     unread: dict = {}  # report path -> path, of linted files whose lines no worker sent back
     if progress is not None:
         progress.phase = "resolving DNS names"
     cache, result.notifications = prefetch_dns(units, rules, settings)
+    if folders is not None:
+        cache["folders"] = folders
     results = open_results(settings, rules)
     if progress is not None:
         progress.phase = "linting"

@@ -17,8 +17,9 @@ listed or searched, one with more than MAX_ENTRIES entries, a relative or unnorm
 asked of the operating system as before, so the answers are those of the stat calls on a tree that
 does not change during the run. Case-insensitive file systems (macOS, Windows) match names the
 listing spells otherwise: there every question goes to the operating system. A `Folders` object
-lives for one run (discovery's, or the input cache of one lint run in one process) and keeps at
-most MAX_FOLDERS listings (least recently used dropped).
+lives for one run: discovery fills it (its walk hands over the listings it reads, `seed`) and the
+lint run and the result cache's probes go on with it. It keeps at most MAX_FOLDERS listings
+holding at most MAX_NAMES names in all (least recently used dropped): a fleet of 4,000 pairs fits.
 """
 from __future__ import annotations
 
@@ -26,11 +27,36 @@ import os
 import sys
 
 MAX_ENTRIES = 4096  # a larger folder is not listed: its paths are asked one by one
-MAX_FOLDERS = 1024  # listings kept at once
+MAX_FOLDERS = 32768  # listings kept at once
+MAX_NAMES = 131072  # names kept in them, in all (a few MiB)
 MAX_RESOLVED = 8192  # resolved paths kept (and as many confinement verdicts)
 LINK, DIR, FILE, OTHER = "l", "d", "f", "o"
 # Names are compared as the listing spells them: only where the file system is case-sensitive.
 ENABLED = sys.platform.startswith("linux")
+
+
+def _kinds(entries) -> dict | None:
+    """name -> kind of scandir `entries` (the `d_type`: no stat call where the file system gives
+    it); None beyond MAX_ENTRIES. Names are interned: a fleet's folders repeat the same few."""
+    kinds = {}
+    for entry in entries:
+        if len(kinds) >= MAX_ENTRIES:
+            return None
+        if entry.is_symlink():
+            kind = LINK
+        elif entry.is_dir(follow_symlinks=False):
+            kind = DIR
+        elif entry.is_file(follow_symlinks=False):
+            kind = FILE
+        else:
+            kind = OTHER
+        kinds[sys.intern(entry.name)] = kind
+    return kinds
+
+
+def _searchable(folder: str, kinds: dict | None) -> dict | None:
+    """`kinds` unless the folder can be read but not searched (stat calls on its entries fail)."""
+    return kinds if not kinds or os.access(folder, os.X_OK) else None
 
 
 def _scan(folder: str) -> dict | None:
@@ -38,25 +64,12 @@ def _scan(folder: str) -> dict | None:
     when a path names a file); None when it cannot be listed and searched, or is too large."""
     try:
         with os.scandir(folder) as it:
-            entries = {}
-            for entry in it:
-                if len(entries) >= MAX_ENTRIES:
-                    return None
-                if entry.is_symlink():
-                    kind = LINK
-                elif entry.is_dir(follow_symlinks=False):
-                    kind = DIR
-                elif entry.is_file(follow_symlinks=False):
-                    kind = FILE
-                else:
-                    kind = OTHER
-                entries[entry.name] = kind
+            kinds = _kinds(it)
     except (FileNotFoundError, NotADirectoryError):
         return {}
     except (OSError, ValueError):
         return None
-    # A folder that can be read but not searched: stat calls on its entries fail.
-    return entries if not entries or os.access(folder, os.X_OK) else None
+    return _searchable(folder, kinds)
 
 
 def _plain(path: str) -> bool:
@@ -66,23 +79,41 @@ def _plain(path: str) -> bool:
 
 
 class Folders:
-    __slots__ = ("_listings", "_resolved", "verdicts")
+    __slots__ = ("_listings", "_names", "_resolved", "verdicts")
 
     def __init__(self):
         self._listings: dict = {}  # folder text -> listing (or None), least recently used first
+        self._names = 0  # names in the listings kept
         self._resolved: dict = {}  # path text -> os.path.realpath(path)
         self.verdicts: dict = {}  # (path text, root text) -> confine.outside's answer
 
     def listing(self, folder: str) -> dict | None:
         listings = self._listings
         if folder in listings:
-            found = listings.pop(folder)  # re-inserted below: the most recently used
-        else:
-            found = _scan(folder)
-            if len(listings) >= MAX_FOLDERS:
-                del listings[next(iter(listings))]
-        listings[folder] = found
+            found = listings.pop(folder)  # re-inserted: the most recently used
+            listings[folder] = found
+            return found
+        found = _scan(folder)
+        self._keep(folder, found)
         return found
+
+    def seed(self, folder: str, entries) -> None:
+        """Keep the listing of `folder` (absolute, normalised) made from its scandir `entries`,
+        read by the caller (discovery's walk), unless one is kept already."""
+        if folder in self._listings:
+            return
+        try:
+            kinds = _kinds(entries)
+        except OSError:  # no d_type and the stat call failed: listed again when asked
+            return
+        self._keep(folder, _searchable(folder, kinds))
+
+    def _keep(self, folder: str, found) -> None:
+        listings = self._listings
+        self._names += len(found or ())
+        while listings and (len(listings) >= MAX_FOLDERS or self._names > MAX_NAMES):
+            self._names -= len(listings.pop(next(iter(listings))) or ())
+        listings[folder] = found
 
     def _kind(self, path: str):
         """(True, kind or None when absent) from the listing of the path's folder, or (False,
