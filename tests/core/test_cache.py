@@ -150,8 +150,32 @@ CHANGES = {
 }
 
 
+def _same_size_and_mtime(t):
+    """The node file's bytes change but not its size or mtime: only its ctime (which no user can
+    set) tells a settled stat that it changed."""
+    path = t / "pces/prod/standby/core0.yml"
+    info, text = path.stat(), path.read_text()
+    new = text.replace("pce.example.com", "pce.example.org")
+    assert len(new) == len(text) and new != text
+    path.write_text(new)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_mtime_ns == info.st_mtime_ns and path.stat().st_size == info.st_size
+
+
+CHANGES["node file, same size and mtime"] = _same_size_and_mtime
+
+
+@pytest.fixture(params=["fresh", "settled"])
+def settling(request, monkeypatch):
+    """'fresh': the files were just written, so a lookup hashes them again; 'settled': every
+    file counts as settled (its stat stands for its bytes), as in a tree edited minutes ago."""
+    if request.param == "settled":
+        monkeypatch.setattr(cache_mod, "SETTLE_NS", -3600 * 10**9)
+    return request.param
+
+
 @pytest.mark.parametrize("change", sorted(CHANGES))
-def test_changing_each_kind_of_input_once(tree, change, linted):
+def test_changing_each_kind_of_input_once(tree, change, linted, settling):
     for fmt in ("json", "sarif"):
         same_as_cold(tree, args_for(fmt))
         linted.clear()
@@ -166,6 +190,25 @@ def test_changing_each_kind_of_input_once(tree, change, linted):
         same_as_cold(tree, args_for(fmt))
         linted.clear()
         assert run(args_for(fmt), cwd=tree)[1] == run([*args_for(fmt), "--no-cache"], cwd=tree)[1]
+
+
+def test_a_settled_file_is_not_hashed_again_on_a_hit(tree, linted, settling, monkeypatch):
+    hashed = []
+    real = cache_mod.trace.read_state
+    monkeypatch.setattr(cache_mod.trace, "read_state",
+                        lambda path, limit: hashed.append(path) or real(path, limit))
+    same_as_cold(tree, args_for())  # fills the cache
+    hashed.clear()
+    linted.clear()
+    run(args_for(), cwd=tree)
+    assert linted == []
+    read = sorted(os.path.relpath(p, tree) for p in hashed)
+    # the config is hashed once per run, for the run's key; every unit dependency is answered
+    # by its stat when settled, and hashed again when written within SETTLE_NS of the run
+    if settling == "settled":
+        assert read == [".pcelint.yml"]
+    else:
+        assert {"pces/prod/tls/server.crt", "pces/prod/standby/core1.yml"} <= set(read), read
 
 
 def test_a_warm_run_lints_nothing_and_a_changed_pair_is_linted_again(tree, linted):
