@@ -1,11 +1,10 @@
 """SARIF 2.1.0 for GitHub code scanning."""
 from __future__ import annotations
 
-import json
-
 from pcelint.about import version
 from pcelint.reporters.common import visible
 from pcelint.reporters.escape import json_safe, uri_path
+from pcelint.reporters.jsontext import dumps
 from pcelint.reporters.ruledocs import markdown_doc, plain_doc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -127,5 +126,4 @@ def render(result, settings) -> str:
             "executionSuccessful": not result.crashed,
             "toolExecutionNotifications": _notifications(result, index)}],
     }
-    return json_safe(json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]},
-                                        indent=2, ensure_ascii=False)) + "\n"
+    return json_safe(dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]})) + "\n"

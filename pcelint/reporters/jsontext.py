@@ -1,0 +1,104 @@
+"""`json.dumps(value, indent=2, ensure_ascii=False, default=str)`, the same text, faster.
+
+With an indent, the standard library encodes in Python, one generator per nesting level and one
+string per token (a 400-pair fleet's JSON report: ~45,000 generator steps, 14 ms). Here each
+object whose values are all scalars (a skip record, a location) is one join, and strings use the
+same C escaper json does. Reports are trees made by pcelint (no cycles: json's circular check is
+not repeated).
+"""
+from __future__ import annotations
+
+import io
+from json.encoder import encode_basestring
+
+_INF = float("inf")
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o == _INF:
+        return "Infinity"
+    if o == -_INF:
+        return "-Infinity"
+    return float.__repr__(o)
+
+
+def _scalar(o) -> str | None:
+    """The JSON text of a scalar, None for anything else (json's order of tests)."""
+    if isinstance(o, str):
+        return encode_basestring(o)
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if isinstance(o, int):
+        return int.__repr__(o)
+    if isinstance(o, float):
+        return _float(o)
+    return None
+
+
+def _key(k) -> str:
+    if isinstance(k, str):
+        return encode_basestring(k)
+    if isinstance(k, float):
+        return encode_basestring(_float(k))
+    if k is True:
+        return '"true"'
+    if k is False:
+        return '"false"'
+    if k is None:
+        return '"null"'
+    if isinstance(k, int):
+        return encode_basestring(int.__repr__(k))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
+
+
+def _write(o, nl: str, w) -> None:
+    """Write `o` whose first line is already indented; `nl`: a newline and its indent."""
+    text = _scalar(o)
+    if text is not None:
+        w(text)
+        return
+    inner = nl + "  "
+    if isinstance(o, (list, tuple)):
+        if not o:
+            w("[]")
+            return
+        flat = [_scalar(v) for v in o]
+        if None not in flat:
+            w("[" + inner + ("," + inner).join(flat) + nl + "]")
+            return
+        w("[")
+        for i, v in enumerate(o):
+            w(inner if i == 0 else "," + inner)
+            _write(v, inner, w)
+        w(nl + "]")
+    elif isinstance(o, dict):
+        if not o:
+            w("{}")
+            return
+        flat = [_scalar(v) for v in o.values()]
+        if None not in flat:
+            w("{" + inner + ("," + inner).join([_key(k) + ": " + t for k, t in zip(o, flat)])
+              + nl + "}")
+            return
+        w("{")
+        for i, (k, v) in enumerate(o.items()):
+            w((inner if i == 0 else "," + inner) + _key(k) + ": ")
+            _write(v, inner, w)
+        w(nl + "}")
+    else:
+        w(encode_basestring(str(o)))  # default=str
+
+
+def dumps(value) -> str:
+    buffer = io.StringIO()
+    _write(value, "\n", buffer.write)
+    return buffer.getvalue()
+
+
+__all__ = ["dumps"]
