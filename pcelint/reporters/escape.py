@@ -44,6 +44,8 @@ def json_safe(json_text: str) -> str:
     """A JSON document's text with nothing that acts on a terminal: lone surrogates shown as the
     byte they stand for (see escape_surrogates), and DEL, C1, bidi controls and the `[` of `##[`
     written as `\\uXXXX` escapes (the decoded strings are unchanged; JSON escapes C0 itself)."""
+    if json_text.isascii() and "\x7f" not in json_text:  # nothing either pattern matches
+        return json_text.replace("##[", "##\\u005b")
     json_text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
     # a report printed to a CI log: GitHub's legacy `##[command]` is found anywhere in a line
     json_text = json_text.replace("##[", "##\\u005b")

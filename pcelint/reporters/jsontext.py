@@ -3,15 +3,29 @@
 With an indent, the standard library encodes in Python, one generator per nesting level and one
 string per token (a 400-pair fleet's JSON report: ~45,000 generator steps, 14 ms). Here each
 object whose values are all scalars (a skip record, a location) is one join, and strings use the
-same C escaper json does. Reports are trees made by pcelint (no cycles: json's circular check is
+same C escaper json does (an all-scalar object: json's C encoder itself). Reports are trees made by pcelint (no cycles: json's circular check is
 not repeated).
 """
 from __future__ import annotations
 
 import io
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring
 
 _INF = float("inf")
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+_FLAT: dict = {}  # inner indent -> json's C encoder writing one all-scalar object at it
+
+
+def _flat(inner: str):
+    """json's C encoder with `,` + newline + indent between items: an all-scalar object in one
+    call (None where the C accelerator is missing)."""
+    if c_make_encoder is None:
+        return None
+    encode = _FLAT.get(inner)
+    if encode is None:
+        encode = _FLAT[inner] = c_make_encoder(None, str, encode_basestring, None, ": ",
+                                               "," + inner, False, False, True)
+    return encode
 
 
 def _float(o: float) -> str:
@@ -72,6 +86,13 @@ def _write(o, nl: str, w) -> None:
         if None not in flat:
             w("[" + inner + ("," + inner).join(flat) + nl + "]")
             return
+        deeper = inner + "  "
+        encode = _flat(deeper)
+        if encode is not None and all(type(v) is dict and v and all(
+                type(x) in _SCALAR_TYPES for x in v.values()) for v in o):  # e.g. the skips
+            w("[" + inner + ("," + inner).join(["{" + deeper + "".join(encode(v, 0))[1:-1] + inner
+                                                 + "}" for v in o]) + nl + "]")
+            return
         w("[")
         for i, v in enumerate(o):
             w(inner if i == 0 else "," + inner)
@@ -80,6 +101,10 @@ def _write(o, nl: str, w) -> None:
     elif isinstance(o, dict):
         if not o:
             w("{}")
+            return
+        encode = _flat(inner)
+        if encode is not None and all(type(v) in _SCALAR_TYPES for v in o.values()):
+            w("{" + inner + "".join(encode(o, 0))[1:-1] + nl + "}")
             return
         flat = [_scalar(v) for v in o.values()]
         if None not in flat:

@@ -85,3 +85,12 @@ def test_config_errors_on_stderr_are_escaped(tmp_path):
     code, out, err = cli(repo, "check", ".")
     assert code == 2 and "matches no file" in err
     _assert_inert(out + err)
+
+
+def test_json_safe_escapes_del_and_commands_in_pure_ascii_text_too():
+    from pcelint.reporters.escape import json_safe
+
+    # ASCII-only text takes a short path: DEL is ASCII and must still be escaped
+    assert json_safe('"a\x7fb ##[x]"') == '"a\\u007fb ##\\u005bx]"'
+    assert json_safe('"plain ##[y]"') == '"plain ##\\u005by]"'
+    assert json_safe('"\u202e\x85 \udcff"') == '"\\u202e\\u0085 \\\\xff"'
