@@ -410,7 +410,7 @@ class ResultCache:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
                 return None
-            data = read_fd(fd, MAX_ENTRY_BYTES)
+            data = read_fd(fd, MAX_ENTRY_BYTES, info.st_size)  # sized: no 1 MiB buffer per entry
             return data if len(data) <= MAX_ENTRY_BYTES else None
         except OSError:
             return None
