@@ -73,3 +73,23 @@ def test_a_warm_run_loads_no_dataclasses_inspect_or_metadata(tree):
     code, loaded, report = loaded_by(tree)
     assert (code, report) == cold[::2]
     assert sorted(loaded & set(NOT_LOADED)) == []
+    # argparse sizes its help from shutil, which loads bz2 and lzma: pcelint's formatter does not
+    assert sorted(loaded & {"shutil", "bz2", "lzma"}) == []
+
+
+def test_the_program_tunes_the_garbage_collector_and_an_in_process_caller_keeps_its_own():
+    probe = ("import gc, sys\nimport pcelint.cli\nsys.argv = ['pcelint', '--version']\n"
+             "before = gc.get_threshold()\n"
+             "try:\n    pcelint.cli.main()\nexcept SystemExit:\n    pass\n"
+             "print(before, gc.get_threshold(), gc.get_freeze_count() > 0)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=120, check=True).stdout.splitlines()[-1]
+    assert out == "(700, 10, 10) (50000, 20, 20) True"
+    import gc
+
+    from pcelint.cli import main
+
+    before = gc.get_threshold()
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert gc.get_threshold() == before

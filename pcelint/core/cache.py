@@ -44,7 +44,6 @@ from pcelint.core import registry
 from pcelint.core.engine import UnitResult
 from pcelint.core.findings import Finding, Location, Notification, SkipRecord, Span
 from pcelint.inputs import trace
-from pcelint.inputs.safeio import read_fd
 
 FORMAT = 2
 DIR_NAME = ".pcelint_cache"
@@ -346,6 +345,11 @@ def _us(moment: datetime) -> int:
     return (moment - _EPOCH) // _ONE_US
 
 
+_PID = [os.getpid()]  # this process (a forked worker's is set at the fork): no getpid per lookup
+if hasattr(os, "register_at_fork"):  # (elsewhere workers are spawned: they import this anew)
+    os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
+
+
 class ResultCache:
     def __init__(self, folder: str, secret: bytes, key: str, day_thresholds: tuple = ()):
         self.folder, self.secret, self.key, self.day_thresholds = folder, secret, key, day_thresholds
@@ -362,7 +366,7 @@ class ResultCache:
 
     # -- the folder --
     def _dir(self) -> int | None:
-        if self._fd is not None and self._pid == os.getpid():
+        if self._fd is not None and self._pid == _PID[0]:
             return self._fd
         try:
             try:
@@ -379,7 +383,7 @@ class ResultCache:
                 self._write(fd, ".gitignore", GITIGNORE)
         except OSError:  # a symlink (ELOOP), a file, no permission, a read-only tree: no cache
             return None
-        self._fd, self._pid = fd, os.getpid()
+        self._fd, self._pid = fd, _PID[0]
         return fd
 
     @staticmethod
@@ -410,8 +414,9 @@ class ResultCache:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
                 return None
-            data = read_fd(fd, MAX_ENTRY_BYTES, info.st_size)  # sized: no 1 MiB buffer per entry
-            return data if len(data) <= MAX_ENTRY_BYTES else None
+            # one read: an entry is written whole and renamed into place, never appended to
+            data = os.read(fd, info.st_size + 1)
+            return data if len(data) == info.st_size else None
         except OSError:
             return None
         finally:
