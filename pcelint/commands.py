@@ -12,7 +12,7 @@ from pcelint.core.cache import read_catalog
 from pcelint.core.engine import enabled_rules, matches
 from pcelint.core.findings import Location, RunResult
 from pcelint.core.model import PairOptions, Placed
-from pcelint.core.pipeline import execute
+from pcelint.core.pipeline import execute, mark_run_start
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
 from pcelint.errors import BaselineError, ConfigError, UsageError
@@ -239,6 +239,7 @@ def lint(args) -> int:
 
 
 def _lint(args) -> int:
+    mark_run_start()  # the pool's choice measures the CPUs over the run so far
     check_typed(args)
     cwd = Path.cwd()
     if args.command == "pair":

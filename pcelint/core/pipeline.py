@@ -49,21 +49,57 @@ def _advance(progress):
         progress.advance()
 
 
-IDLE_WINDOW = 0.05  # seconds over which /proc/stat's idle time is sampled
+IDLE_WINDOW = 0.05  # seconds over which /proc/stat's idle time is sampled, when the run cannot tell
+MIN_TICKS = 10  # clock ticks (all CPUs) a run-long sample must span to be used
+_MARK: list = [None]  # the CPU sample at the start of the run (mark_run_start)
+try:
+    _TICKS = os.sysconf("SC_CLK_TCK")  # /proc/stat's unit
+except (AttributeError, ValueError, OSError):
+    _TICKS = 100
+
+
+def mark_run_start() -> None:
+    """Sample the CPUs at the start of a run: the pool's choice then measures the time the run
+    has taken so far (discovery, imports) instead of sleeping IDLE_WINDOW."""
+    _MARK[0] = _sample()
 
 
 def idle_cpus() -> int:
-    """CPUs no other process is using, at least 1: measured over IDLE_WINDOW from /proc/stat
+    """CPUs no other process is using, at least 1: measured since the run started (what is not
+    used by others: idle time plus this process's own), else over IDLE_WINDOW from /proc/stat
     (what is idle now: the 1-minute load average also counts the runs that just ended, e.g. the
     previous commit's hook), else from the 1-minute load average."""
     count = os.cpu_count() or 1
-    idle = idle_share(_cpu_times, IDLE_WINDOW)
+    idle = free_share(_MARK[0], _sample())
+    if idle is None:
+        idle = idle_share(_cpu_times, IDLE_WINDOW)
     if idle is None:
         try:
             idle = max(0.0, count - os.getloadavg()[0]) / count
         except (OSError, AttributeError):
             return count
     return max(1, min(count, int(count * idle + 0.5)))
+
+
+def free_share(first, second) -> float | None:
+    """The share of CPU time between two `_sample()`s that other processes did not use (idle
+    time plus this process's own), or None when the samples span fewer than MIN_TICKS."""
+    if first is None or second is None:
+        return None
+    total = second[0] - first[0]
+    if total < MIN_TICKS:
+        return None
+    free = (second[1] - first[1]) + (second[2] - first[2])
+    return min(1.0, max(0.0, free / total))
+
+
+def _sample() -> tuple | None:
+    """(all CPU time, idle time, this process's CPU time), in clock ticks."""
+    times = _cpu_times()
+    if times is None:
+        return None
+    own = os.times()
+    return (*times, round((own.user + own.system) * _TICKS))
 
 
 def idle_share(sample, window: float) -> float | None:

@@ -113,6 +113,7 @@ def test_idle_share_is_measured_between_two_samples():
 
 @pytest.mark.parametrize("idle, expected", [(1.0, 4), (0.5, 2), (0.3, 1), (0.0, 1)])
 def test_idle_cpus_counts_what_is_idle_now(monkeypatch, idle, expected):
+    monkeypatch.setattr(pipeline, "_MARK", [None])  # no run started: sampled now
     monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 4)
     monkeypatch.setattr(pipeline, "idle_share", lambda sample, window: idle)
     monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (4.0, 4.0, 4.0))  # not asked
@@ -120,10 +121,38 @@ def test_idle_cpus_counts_what_is_idle_now(monkeypatch, idle, expected):
 
 
 def test_idle_cpus_falls_back_to_the_load_average(monkeypatch):
+    monkeypatch.setattr(pipeline, "_MARK", [None])
     monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 4)
     monkeypatch.setattr(pipeline, "_cpu_times", lambda: None)  # no /proc/stat
     monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (1.0, 0.0, 0.0))
     assert pipeline.idle_cpus() == 3
+
+
+def test_free_share_counts_idle_time_and_this_process_own():
+    # 40 ticks on all CPUs: none idle, 20 this process's own: the other CPU is taken by others
+    assert pipeline.free_share((1000, 400, 10), (1040, 400, 30)) == 0.5
+    assert pipeline.free_share((1000, 400, 10), (1040, 420, 30)) == 1.0  # only we were busy
+    assert pipeline.free_share((1000, 400, 10), (1040, 400, 10)) == 0.0  # others used it all
+    assert pipeline.free_share((1000, 400, 10), (1005, 405, 10)) is None  # too short to tell
+    assert pipeline.free_share(None, (1040, 400, 30)) is None
+
+
+@pytest.mark.parametrize("second, expected", [((1040, 400, 30), 2), ((1040, 400, 10), 1),
+                                              ((1040, 420, 30), 4)])
+def test_idle_cpus_measures_since_the_run_started_without_sleeping(monkeypatch, second, expected):
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(pipeline, "_MARK", [(1000, 400, 10)])
+    monkeypatch.setattr(pipeline, "_sample", lambda: second)
+    monkeypatch.setattr(pipeline, "idle_share", lambda sample, window: pytest.fail("slept"))
+    assert pipeline.idle_cpus() == expected
+
+
+def test_a_run_marks_its_start(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "_MARK", [None])
+    run(["check", str(tmp_path)], cwd=tmp_path)  # (nothing to lint: exit 2)
+    assert pipeline._MARK[0] is None or len(pipeline._MARK[0]) == 3
+    if os.path.exists("/proc/stat"):
+        assert pipeline._MARK[0] is not None
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="no /proc/stat (not Linux)")
