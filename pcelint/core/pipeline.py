@@ -165,13 +165,20 @@ def lint_units(units, rules, settings, cache=None, progress=None, results=None) 
         for spec in specs:
             done.append(_lint(spec, rules, settings, cache, results))
             _advance(progress)
-    else:
+    elif hasattr(os, "fork"):
+        from pcelint.core.forkpool import run_forked
+
+        preload(set().union(*(r.needs for r in rules)))  # forked workers inherit, not re-import
+        codes = [r.code for r in rules]
+        done = run_forked(len(specs), jobs, lambda i: _lint_in_worker(specs[i]),
+                          start=lambda: _init_worker(codes, settings, cache, results),
+                          done=lambda: _advance(progress))
+    else:  # no fork (Windows): spawned workers, which import everything again
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        preload(set().union(*(r.needs for r in rules)))  # forked workers inherit, not re-import
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_worker,
                                  initargs=([r.code for r in rules], settings, cache, results)) as pool:
             for unit in pool.map(_lint_in_worker, specs,
                                  chunksize=max(1, len(specs) // (jobs * 4))):

@@ -48,9 +48,13 @@ HEAVY = {"certs": "pcelint.inputs.tls.parse"}  # cryptography (tls.views.NEED is
 
 
 def preload(needs) -> None:
-    """Import what the providers of `needs` import lazily (for a process pool, before the fork)."""
+    """Import the providers, what the providers of `needs` import lazily, and the YAML loader
+    (for a process pool, before the fork: each worker would import them on its first unit)."""
     import importlib
 
+    import pcelint.core.loader  # noqa: F401  (PyYAML)
+
+    _providers()
     for need in sorted(needs):
         if need in HEAVY:
             importlib.import_module(HEAVY[need])

@@ -21,7 +21,7 @@ LAYERS = (
     ("inputs", ("pcelint.inputs",)),
     ("rules", ("pcelint.rules",)),
     ("registry", ("pcelint.core.registry",)),
-    ("engine", ("pcelint.core.engine", "pcelint.core.cache")),
+    ("engine", ("pcelint.core.engine", "pcelint.core.cache", "pcelint.core.forkpool")),
     ("post", ("pcelint.post", "pcelint.settings", "pcelint.config", "pcelint.config_values",
               "pcelint.typed", "pcelint.progress", "pcelint.discovery",
               "pcelint.reporters")),

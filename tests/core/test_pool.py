@@ -76,7 +76,8 @@ pipeline.UNITS_PER_WORKER = 1
 pipeline.idle_cpus = lambda: 2
 real = pipeline._init_worker
 def probe(*args):
-    heavy = ("cryptography.x509", "pcelint.inputs.tls.parse")
+    heavy = ("cryptography.x509", "pcelint.inputs.tls.parse", "yaml", "pcelint.core.loader",
+             "pcelint.inputs.tls.provider")
     with open(sys.argv[1], "a") as out:
         out.write(f"{os.getpid()} {' '.join(m for m in heavy if m in sys.modules)}\\n")
     return real(*args)
@@ -88,8 +89,9 @@ sys.exit(main(sys.argv[2:]))
 
 @pytest.mark.skipif(os.name != "posix", reason="workers are forked on POSIX only")
 def test_workers_are_forked_after_the_heavy_imports(fleet):
-    """Each worker finds cryptography and the certificate parser already imported when it
-    starts (inherited from the parent), instead of importing them again on its first unit."""
+    """Each worker finds cryptography, the certificate parser, the providers and the YAML loader
+    already imported when it starts (inherited from the parent), instead of importing them again
+    on its first unit."""
     seen = fleet / "workers.txt"
     proc = subprocess.run(
         [sys.executable, "-c", WORKER_PROBE, str(seen), "check", "pces", "--format", "json",
@@ -99,7 +101,8 @@ def test_workers_are_forked_after_the_heavy_imports(fleet):
     assert proc.returncode == 1, proc.stderr
     lines = seen.read_text().splitlines()
     assert len(lines) == 2  # two workers
-    assert all(line.split()[1:] == ["cryptography.x509", "pcelint.inputs.tls.parse"]
+    assert all(line.split()[1:] == ["cryptography.x509", "pcelint.inputs.tls.parse", "yaml",
+                                     "pcelint.core.loader", "pcelint.inputs.tls.provider"]
                for line in lines), lines
 
 
