@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 
-# Patterns compiled on first use (re's cache): a JSON report of ASCII text needs none of them.
-_CONTROL = ("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
-            "\u2066-\u2069\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                      "\u2066-\u2069\ud800-\udfff]")
 
 
-_SURROGATE = "[\ud800-\udfff]"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _one(match: re.Match) -> str:
@@ -27,7 +26,7 @@ def _one(match: re.Match) -> str:
 
 def escape(text) -> str:
     """`text` with every control character made visible (see the module docstring)."""
-    text = re.sub(_CONTROL, _one, str(text))
+    text = _CONTROL.sub(_one, str(text))
     return text.replace("##[", "##\\x5b")  # GitHub's legacy `##[command]` form, found anywhere
 
 
@@ -35,10 +34,10 @@ def escape_surrogates(json_text: str) -> str:
     """Lone surrogates in a JSON document's text made visible (`\\xff` in the JSON text, so the
     string reads `\xff`): JSON escapes control characters itself, but would write a lone
     surrogate that no UTF-8 file can hold. Surrogates only occur inside JSON strings."""
-    return re.sub(_SURROGATE, lambda m: "\\" + _one(m), json_text)
+    return _SURROGATE.sub(lambda m: "\\" + _one(m), json_text)
 
 
-_JSON_RAW = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def json_safe(json_text: str) -> str:
@@ -47,7 +46,7 @@ def json_safe(json_text: str) -> str:
     written as `\\uXXXX` escapes (the decoded strings are unchanged; JSON escapes C0 itself)."""
     if json_text.isascii() and "\x7f" not in json_text:  # nothing either pattern matches
         return json_text.replace("##[", "##\\u005b")
-    json_text = re.sub(_JSON_RAW, lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
+    json_text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
     # a report printed to a CI log: GitHub's legacy `##[command]` is found anywhere in a line
     json_text = json_text.replace("##[", "##\\u005b")
     return escape_surrogates(json_text)
