@@ -18,7 +18,6 @@ import pickle
 import select
 import signal
 import struct
-import traceback
 
 _HEAD = struct.Struct("<II")  # (unit index, length of the pickled result)
 _FAILED = 0xFFFFFFFF  # the index of a worker's last frame when it fails: its traceback follows
@@ -133,6 +132,8 @@ def _work(tasks_r: int, out_w: int, count: int, chunk: int, work, start) -> None
     except BaseException:  # (an interrupt too) told to the parent, which raises
         code = 1
         try:
+            import traceback  # (only for a failure: it loads linecache and tokenize)
+
             text = traceback.format_exc().encode("utf-8", "replace")
             _write_all(out_w, _HEAD.pack(_FAILED, len(text)) + text)
         except BaseException:
