@@ -22,6 +22,7 @@ import struct
 _HEAD = struct.Struct("<II")  # (unit index, length of the pickled result)
 _FAILED = 0xFFFFFFFF  # the index of a worker's last frame when it fails: its traceback follows
 _TASK = struct.Struct("<I")  # the first index of a chunk
+MAX_TASKS = 1024
 
 
 class WorkerError(RuntimeError):
@@ -31,9 +32,11 @@ class WorkerError(RuntimeError):
 def run_forked(count: int, jobs: int, work, start=None, done=None) -> list:
     """[work(0), ..., work(count - 1)] computed by `jobs` forked workers; each calls `start()`
     once first; the parent calls `done()` after each result arrives (progress)."""
-    chunk = max(1, count // (jobs * 8))
+    # Small chunks, so the workers finish within one of each other; at most MAX_TASKS of them,
+    # written before the fork: a pipe holds them all (4 KiB at most), no writer ever waits.
+    chunk = max(1, count // (jobs * 32), -(-count // MAX_TASKS))
     tasks_r, tasks_w = os.pipe()
-    for first in range(0, count, chunk):  # at most jobs * 8 + 1 small writes: the pipe holds them
+    for first in range(0, count, chunk):
         os.write(tasks_w, _TASK.pack(first))
     os.close(tasks_w)  # the workers read to its end
     workers: dict = {}  # result pipe fd -> pid

@@ -26,7 +26,7 @@ def no_children_left() -> bool:
     return False
 
 
-@pytest.mark.parametrize("count, jobs", [(1, 2), (7, 2), (100, 3), (1000, 2)])
+@pytest.mark.parametrize("count, jobs", [(1, 2), (7, 2), (100, 3), (1000, 2), (50_000, 2)])
 def test_every_result_in_index_order(count, jobs):
     started, progress = [], []
     fds, frozen = open_fds(), gc.get_freeze_count()
