@@ -26,7 +26,7 @@ def no_children_left() -> bool:
     return False
 
 
-@pytest.mark.parametrize("count, jobs", [(1, 2), (7, 2), (100, 3), (1000, 2), (50_000, 2)])
+@pytest.mark.parametrize("count, jobs", [(1, 2), (7, 2), (100, 3), (1000, 2), (20_000, 2)])
 def test_every_result_in_index_order(count, jobs):
     started, progress = [], []
     fds, frozen = open_fds(), gc.get_freeze_count()
@@ -37,6 +37,18 @@ def test_every_result_in_index_order(count, jobs):
     assert started == []  # start() runs in each worker, not in the parent
     assert len(progress) == count
     assert open_fds() == fds and gc.get_freeze_count() == frozen and no_children_left()
+
+
+def test_the_chunks_never_outnumber_max_tasks(monkeypatch):
+    import pcelint.core.forkpool as forkpool
+
+    writes = []
+    real = os.write
+    monkeypatch.setattr(forkpool, "MAX_TASKS", 7)
+    monkeypatch.setattr(forkpool.os, "write", lambda fd, data: writes.append(len(data)) or
+                        real(fd, data))
+    assert run_forked(1000, 16, lambda i: i) == list(range(1000))
+    assert writes.count(forkpool._TASK.size) <= 7  # (the workers' result frames are larger)
 
 
 def test_the_work_is_shared():
