@@ -600,27 +600,22 @@ class _Check:
         return self.settings.rel(path) == rel
 
     def ok(self, dep) -> bool:
-        if not isinstance(dep, list) or not dep:
-            return False
+        # Entries are signed: a malformed dependency is a bug, not an attack; it raises (a wrong
+        # length or type) and lookup counts the entry as a miss.
         kind = dep[0]
-        if kind == "read" and len(dep) == 6:
+        if kind == "isfile":
+            _, path, found, rel = dep
+            folders = self.folders
+            now = trace.probe_state(path) if folders is None else folders.is_file(path)
+            return now is found and self.rel_ok(path, rel)
+        if kind == "read":
             _, path, limit, state, rel, sig = dep
-            if not (isinstance(path, str) and type(limit) is int and limit >= 0
-                    and isinstance(state, str) and isinstance(rel, str)):
-                return False
             if not self.rel_ok(path, rel):
                 return False
-            if type(sig) is list and len(sig) == 5 and all(type(v) is int for v in sig) \
-                    and state.startswith("h:") and _same_stat(path, sig):
+            if sig is not None and _same_stat(path, sig):
                 return True
             return trace.read_state(path, limit) == state
-        if kind == "isfile" and len(dep) == 4:
-            _, path, found, rel = dep
-            if not (isinstance(path, str) and isinstance(found, bool) and isinstance(rel, str)):
-                return False
-            now = trace.probe_state(path) if self.folders is None else self.folders.is_file(path)
-            return now == found and self.rel_ok(path, rel)
-        if kind == "git" and len(dep) == 6 and isinstance(dep[-1], str):
+        if kind == "git":
             return self.git_ok(dep)
         return False
 
