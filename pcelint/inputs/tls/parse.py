@@ -419,18 +419,37 @@ def order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
 
 
 def _order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
+    for cert, issuer in zip(bundle.certs, bundle.certs[1:]):
+        if signed_by(cert, issuer) in (NAME_DIFFERS, BAD_SIGNATURE):
+            return cert, issuer
+    return None
+
+
+# `signed_by` verdicts: the issuer's name is not the certificate's issuer name; its key did not
+# sign it; it did; or cryptography cannot check the signature (e.g. SHA-1: PCE408's concern).
+NAME_DIFFERS, BAD_SIGNATURE, SIGNED, UNCHECKED = "name", "bad", "signed", "unchecked"
+
+
+def signed_by(cert: CertInfo, issuer: CertInfo) -> str:
+    """Did `issuer` sign `cert` (name and signature)? Once per distinct (certificate, issuer) DER
+    pair while the verdict is among the last _VERIFIED_MAX used: a fleet's leaves share their
+    intermediates, and the intermediate-to-root signature is checked once per run, not per pair;
+    a pair's out-of-order check and chain walk ask about the same leaf."""
+    return _memo(("signed", cert.sha256, issuer.sha256), lambda: _signature(cert, issuer))
+
+
+def _signature(cert: CertInfo, issuer: CertInfo) -> str:
     from cryptography.exceptions import InvalidSignature
 
-    for cert, issuer in zip(bundle.certs, bundle.certs[1:]):
-        if cert.obj.issuer != issuer.obj.subject:
-            return cert, issuer
-        try:
-            cert.obj.verify_directly_issued_by(issuer.obj)
-        except InvalidSignature:
-            return cert, issuer
-        except Exception:  # noqa: BLE001 - an algorithm it cannot check (SHA-1: PCE408's concern)
-            continue
-    return None
+    if cert.obj.issuer != issuer.obj.subject:
+        return NAME_DIFFERS
+    try:
+        cert.obj.verify_directly_issued_by(issuer.obj)
+    except InvalidSignature:
+        return BAD_SIGNATURE
+    except Exception:  # noqa: BLE001 - an algorithm it cannot check (SHA-1: PCE408's concern)
+        return UNCHECKED
+    return SIGNED
 
 
 ANY_EKU = "2.5.29.37.0"
@@ -460,17 +479,7 @@ class ChainProblem:
 
 def _issued(cert: CertInfo, issuer: CertInfo) -> bool:
     """Did `issuer` sign `cert` (name and signature)?"""
-    from cryptography.exceptions import InvalidSignature
-
-    if cert.obj.issuer != issuer.obj.subject:
-        return False
-    try:
-        cert.obj.verify_directly_issued_by(issuer.obj)
-    except InvalidSignature:
-        return False
-    except Exception:  # noqa: BLE001 - an algorithm it cannot check (SHA-1: PCE408's concern)
-        return True
-    return True
+    return signed_by(cert, issuer) in (SIGNED, UNCHECKED)
 
 
 def _which(cert: CertInfo) -> str:
