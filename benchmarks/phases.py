@@ -34,12 +34,13 @@ def _mark() -> None:
     os.getppid()  # callgrind dumps here (--dump-before=os_getppid)
 
 
-def _wrap(owner, name: str, label: str) -> None:
+def _wrap(owner, name: str, label) -> None:
+    """`label`: a component's name, or a function of the call's arguments that gives it."""
     original = getattr(owner, name)
 
     def wrapper(*args, **kwargs):
         _mark()
-        STACK.append(label)
+        STACK.append(label if isinstance(label, str) else label(*args, **kwargs))
         try:
             return original(*args, **kwargs)
         finally:
@@ -49,7 +50,7 @@ def _wrap(owner, name: str, label: str) -> None:
     setattr(owner, name, wrapper)
 
 
-def _instrument() -> None:
+def _instrument(detail: bool) -> None:
     from pcelint import commands, discovery, inputs
     from pcelint.core import engine, pipeline
     from pcelint.inputs.tls import parse
@@ -70,10 +71,25 @@ def _instrument() -> None:
         if hasattr(parse, name):
             _wrap(parse, name, "rules (cryptography)")
     _wrap(commands, "emit", "report")
-    STACK[0] = "interpreter + imports"
+    if detail:  # where the pcelint parts go (more boundaries: measure fewer pairs)
+        from pcelint.core import loader
+        from pcelint.inputs import digests
+        from pcelint.inputs.dns import provider as dns
+        from pcelint.inputs.tls import locate, provider
+
+        _wrap(engine.Runner, "run", lambda runner, rule, *a, **k: f"rule {rule.code}")
+        _wrap(loader, "load_yaml", "YAML: load_yaml")
+        _wrap(engine, "read_regular", "YAML: read")
+        _wrap(locate, "locate", "certificate input: locate")
+        _wrap(parse, "read_file", "certificate input: read")
+        _wrap(parse, "pem_blocks", "certificate input: PEM blocks")
+        _wrap(parse, "digest", "certificate input: sha256")
+        _wrap(provider, "left_out_notes", "certificate input: notes")
+        _wrap(digests, "provide", "certificate input: file digests (PCE201)")
+        _wrap(dns, "provide_dns", "dns input")
 
 
-def run(argv: list, modules: Path | None, labels: Path | None) -> int:
+def run(argv: list, modules: Path | None, labels: Path | None, detail: bool = False) -> int:
     if labels is not None and modules is not None and modules.exists():
         for name in modules.read_text().split():
             try:
@@ -81,7 +97,7 @@ def run(argv: list, modules: Path | None, labels: Path | None) -> int:
             except Exception:  # noqa: BLE001 - a module that only imports in its own context
                 pass
     if labels is not None:
-        _instrument()
+        _instrument(detail)
         _mark()  # the end of interpreter + imports
         STACK[0] = "engine, post-processing, exit"
     from pcelint import cli
@@ -126,12 +142,13 @@ def main() -> int:
     ap.add_argument("--modules", type=Path)
     ap.add_argument("--labels", type=Path)
     ap.add_argument("--sum", type=Path)
+    ap.add_argument("--detail", action="store_true", help="also each rule and input step")
     ap.add_argument("argv", nargs="*")
     args = ap.parse_args()
     if args.sum:
         add_up(args.sum)
         return 0
-    return run(args.argv, args.modules, args.labels)
+    return run(args.argv, args.modules, args.labels, args.detail)
 
 
 if __name__ == "__main__":
