@@ -417,6 +417,19 @@ def test_chain_verdicts_are_bounded_and_a_shared_one_stays(monkeypatch):
     assert len(verdicts) == 2
 
 
+def test_each_file_of_a_unit_is_hashed_once(tmp_path, monkeypatch):
+    hashed = []
+    real = certs.digest
+    monkeypatch.setattr(certs, "digest", lambda data: hashed.append(data) or real(data))
+    files = good_files()
+    cache: dict = {}
+    result = lint_engine(tmp_path, write_pair(tmp_path, files), cache=cache)
+    assert engine_pins(result) == []
+    # eight node files name the same three files: each is read and hashed once
+    assert sorted(hashed) == sorted(files.values())
+    assert not any(key.startswith("certs.digests") for key in cache)  # dropped with the unit
+
+
 def test_each_signature_is_checked_once_per_certificate_and_issuer(monkeypatch):
     from pcelint.inputs.bounded import Bounded
 
