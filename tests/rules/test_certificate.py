@@ -430,6 +430,23 @@ def test_each_file_of_a_unit_is_hashed_once(tmp_path, monkeypatch):
     assert not any(key.startswith("certs.digests") for key in cache)  # dropped with the unit
 
 
+def test_file_digests_hash_the_state_only_while_recording(tmp_path, monkeypatch):
+    from pcelint.inputs import trace
+
+    states = []
+    real = trace.data_state
+    monkeypatch.setattr(trace, "data_state", lambda data: states.append(data) or real(data))
+    files = good_files()
+    spec = write_pair(tmp_path, files)
+    lint_engine(tmp_path, spec, select=["PCE201"])
+    assert states == []  # no result cache: nothing to record, nothing hashed for it
+    monkeypatch.setattr(trace, "ACTIVE", [])
+    lint_engine(tmp_path, spec, select=["PCE201"])
+    reads = {(path.rsplit("/", 1)[1], state) for kind, path, _, state, *_ in
+             (r + (None,) * 3 for r in trace.ACTIVE) if kind == "read" and "/tls/" in path}
+    assert reads == {(name, real(files[name])) for name in ("server.crt", "server.key")}
+
+
 def test_each_signature_is_checked_once_per_certificate_and_issuer(monkeypatch):
     from pcelint.inputs.bounded import Bounded
 
