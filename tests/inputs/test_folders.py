@@ -162,8 +162,8 @@ def test_candidates_of_a_folder_are_confined_by_one_verdict(tmp_path, monkeypatc
     assert [str(f.path) for f in found] == [str(pair_folder / "tls" / n)
                                             for n in ("server.crt", "server.key", "ca.pem")]
     assert all(len(f.looked_text) == 4 and len(f.refused) == 1 for f in found)  # + as written
-    # four candidate folders and three absolute paths as written, each judged once
-    assert sorted(judged) == sorted([str(pair_folder / "active"), str(pair_folder),
-                                     str(pair_folder / "certs"), str(pair_folder / "tls"),
-                                     "/etc/pce/ca.pem", "/etc/pce/server.crt",
-                                     "/etc/pce/server.key"])
+    # Judged whole: the three absolute paths as written, the root and the folders above it (once
+    # each); the four candidate folders below the root from their parents' verdicts and listings.
+    above = [str(tmp_path), *(str(p) for p in tmp_path.parents if str(p) != "/")]
+    assert sorted(judged) == sorted(above + ["/etc/pce/ca.pem", "/etc/pce/server.crt",
+                                             "/etc/pce/server.key"])
