@@ -70,12 +70,19 @@ def _candidates_of(written: str, node_text: str, folder_text: str) -> tuple:
     out: dict = {}
     base = _base_name(written)
     if base and base not in (".", ".."):
-        for where in (_dirname(node_text), folder_text, _join(folder_text, "certs"),
-                      _join(folder_text, "tls")):
+        for where in _folders_of(node_text, folder_text):
             out.setdefault(_join(where, base), (where, base))
     if written.startswith("/"):
         out.setdefault(_as_written(written), (None, None))
     return tuple((text, where, name) for text, (where, name) in out.items())
+
+
+@lru_cache(maxsize=256)
+def _folders_of(node_text: str, folder_text: str) -> tuple:
+    """The folders a node file's certificate, key and CA bundle are looked for in (asked once
+    per kind)."""
+    return (_dirname(node_text), folder_text, _join(folder_text, "certs"),
+            _join(folder_text, "tls"))
 
 
 def _join(head: str, name: str) -> str:
