@@ -67,7 +67,7 @@ def _instrument(detail: bool) -> None:
         _wrap(x509, name, "certificate input (cryptography)")
     for name in ("_add", "_load_pem_key", "_load_der_key", "public_key_facts"):
         _wrap(parse, name, "certificate input (cryptography)")
-    for name in ("_signature", "_issued", "_verifier_problem"):
+    for name in ("_order_problem", "_signature", "_issued", "_verifier_problem"):
         if hasattr(parse, name):
             _wrap(parse, name, "rules (cryptography)")
     _wrap(commands, "emit", "report")
