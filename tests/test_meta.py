@@ -101,6 +101,51 @@ def test_small_validator_agrees_with_jsonschema(data):
     assert ours == theirs
 
 
+def test_compiled_validator_finds_what_the_schema_walk_finds():
+    import random
+
+    from pcelint.core import schema as small
+
+    runtime_env = load_schema("runtime_env.schema.json")
+    rng = random.Random(101)
+    keys = list(runtime_env["properties"]) + ["unknown_key"]
+    nested = {k: list(v.get("properties", {})) for k, v in runtime_env["properties"].items()}
+
+    def value(depth=0):
+        pick = rng.randrange(12)
+        if depth < 2 and pick == 0:
+            return [value(depth + 1) for _ in range(rng.randrange(3))]
+        if depth < 2 and pick == 1:
+            return {rng.choice(keys): value(depth + 1) for _ in range(rng.randrange(3))}
+        return rng.choice([0, 1, -1, 8443, 65536, 0.5, 1.5, float("nan"), float("inf"), True, False,
+                           None, "", "x", "/abs", "rel/path", "core", "snc0", "json", "8443",
+                           "10.0.0.1", "accepted", 2 ** 70])
+
+    for n in range(400):
+        data = {k: value() for k in rng.sample(keys, rng.randrange(len(keys)))}
+        for section, inner in nested.items():
+            if inner and rng.random() < 0.5:
+                data[section] = {k: value() for k in rng.sample(inner, rng.randrange(len(inner) + 1))}
+        for data_ in (data, *AGREEMENT) if n == 0 else (data,):
+            walked: list = []
+            small._check(data_, runtime_env, (), walked)
+            assert list(small.validate(data_, runtime_env)) == walked, data_
+            assert list(small.validate(data_, runtime_env, ("p",))) == [
+                (("p", *path), keyword, sub) for path, keyword, sub in walked]
+
+
+def test_a_schema_is_compiled_once(monkeypatch):
+    from pcelint.core import schema as small
+
+    runtime_env = load_schema("runtime_env.schema.json")
+    monkeypatch.setattr(small, "_COMPILED", {})
+    compiled, real = [], small._compile
+    monkeypatch.setattr(small, "_compile", lambda sub: compiled.append(sub) or real(sub))
+    for data in AGREEMENT:
+        list(small.validate(data, runtime_env))
+    assert compiled[0] is runtime_env and compiled.count(runtime_env) == 1
+
+
 def test_rules_document_is_current_and_has_every_sarif_help_anchor():
     from pcelint.reporters.ruledocs import rules_document
     text = (ROOT / "docs" / "rules.md").read_text()

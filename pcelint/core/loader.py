@@ -127,6 +127,7 @@ def decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
         )
 
 
+INLINE = True  # plain string scalars in block mappings handled in the event loop (tests turn it off)
 _RESOLVED: dict = {}  # (plain scalar, implicit) -> tag: keys and common values repeat across files
 # (tag, text) -> value of numbers, booleans and nulls, which are immutable (NaN is never kept: two
 # NaN keys are two keys, and one shared NaN object would compare equal to itself in a dict).
@@ -198,10 +199,46 @@ class _Builder:
             yaml.DocumentStartEvent: self._on_DocumentStartEvent,
         }
         get_event = parser.get_event  # None after StreamEndEvent (libyaml and pure Python alike)
+        stack, spans, first_chars = self.stack, self.spans, self.first_chars
+        fast, max_nodes = self.fast_strings and INLINE, self.limits.max_nodes
         try:
             event = get_event()
             while event is not None:
                 if type(event) is scalar_event:  # most events: no dispatch
+                    # The most common event, a plain string key or value in a block mapping
+                    # outside any secret, anchor, merge or repeated key: what _on_ScalarEvent
+                    # and _emit do for it, done here (the others take the general way).
+                    text = event.value
+                    if fast and stack and event.tag is None and event.anchor is None and \
+                            self.nodes < max_nodes and \
+                            (not event.implicit[0] or (text and text[0] not in first_chars)):
+                        top = stack[-1]
+                        if top.kind == "map" and not top.ignore and top.secret is None and \
+                                not (top.has_key and (top.key is _MERGE or top.key in top.explicit)):
+                            self.nodes += 1
+                            start, end = event.start_mark, event.end_mark
+                            span = Span(start.line + 1, start.column + 1, end.line + 1,
+                                        end.column + 1)
+                            self.end_mark = end
+                            line = end.line
+                            if line >= self.max_line:
+                                if line > self.max_line or end.column > self.max_column:
+                                    self.max_line, self.max_column = line, end.column
+                            top.size += 1
+                            top.last_end = end
+                            if not top.has_key:
+                                top.has_key, top.key, top.key_span = True, text, span
+                            else:
+                                key, key_span = top.key, top.key_span
+                                top.has_key = False
+                                if _secret_key(key):
+                                    self.secrets.append((key_span, span))
+                                top.explicit[key] = key_span
+                                top.value[key] = text
+                                spans[top.path + (key,)] = (key_span, span)
+                            self.last_mark = end
+                            event = get_event()
+                            continue
                     on_scalar(event)
                 else:
                     handler = handlers.get(type(event))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 
 _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
@@ -17,9 +18,18 @@ def same(a, b) -> bool:
     return a is not None and b is not None and norm(a) == norm(b)
 
 
+# An IPv4 address is ASCII digits and dots only; an IPv6 address has a ':'. A text that is neither
+# is no address: answered without ipaddress's two parse attempts and their exceptions (a host name
+# is asked about several times per pair).
+IPV4_CHARS = frozenset("0123456789.")
+
+
 def is_ip(text) -> bool:
+    text = str(text)
+    if ":" not in text and not IPV4_CHARS.issuperset(text):
+        return False
     try:
-        ipaddress.ip_address(str(text))
+        ipaddress.ip_address(text)
     except ValueError:
         return False
     return True
@@ -29,11 +39,17 @@ def fqdn_problem(name) -> str | None:
     """Why `name` is not a valid DNS host name, or None. One trailing dot and upper case are fine."""
     if not isinstance(name, str):
         return "it is not a string"
+    return _fqdn_problem(name)
+
+
+@lru_cache(maxsize=4096)
+def _fqdn_problem(name: str) -> str | None:
+    # (several rules ask about each name of a pair: PCE103, PCE301, PCE402, ...)
     if name == "":
         return "it is empty"
     if "://" in name:
         return "it has a URL scheme; give the bare host name"
-    if any(c.isspace() for c in name):
+    if name.split() != [name]:  # a whitespace character anywhere (str.isspace's definition)
         return "it contains whitespace"
     if "/" in name:
         return "it has a path; give the bare host name"

@@ -52,8 +52,80 @@ def is_type(value, names) -> bool:
 def validate(value, schema: dict, path: tuple = ()):
     """(path, keyword, schema) for every violation, depth first (an iterator)."""
     found: list = []
-    _check(value, schema, path, found)
+    _compiled(schema)(value, path, found)
     return iter(found)
+
+
+_COMPILED: dict = {}  # id(schema) -> (schema, its check): the schema is held, so no id is reused
+
+
+def _compiled(schema: dict):
+    entry = _COMPILED.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        if len(_COMPILED) >= 64:
+            _COMPILED.clear()
+        entry = _COMPILED[id(schema)] = (schema, _compile(schema))
+    return entry[1]
+
+
+def _compile(schema: dict):
+    """A function appending to `found` exactly what `_check` appends, in the same order, with the
+    schema's keywords looked up once (each node file is validated against the same schema)."""
+    if "anyOf" in schema:
+        subs = tuple(_compile(sub) for sub in schema["anyOf"])
+
+        def any_of(value, path, found):
+            for sub in subs:
+                trial: list = []
+                sub(value, path, trial)
+                if not trial:
+                    return
+            found.append((path, "anyOf", schema))
+        return any_of
+    names = schema.get("type")
+    if "type" not in schema:
+        typed = None
+    elif isinstance(names, str) and names in _TYPES:
+        typed = _TYPES[names]
+    else:
+        def typed(value, names=names):
+            return is_type(value, names)
+    has_const, const = "const" in schema, schema.get("const")
+    enum = schema["enum"] if "enum" in schema else None
+    bounds = tuple((keyword, schema[keyword]) for keyword in ("minimum", "maximum", "exclusiveMinimum")
+                   if keyword in schema)
+    pattern = schema["pattern"] if "pattern" in schema else None
+    required = tuple(schema.get("required", ()))
+    properties = tuple((key, _compile(sub)) for key, sub in schema.get("properties", {}).items())
+    items = _compile(schema["items"]) if "items" in schema else None
+
+    def check(value, path, found):
+        if typed is not None and not typed(value):
+            found.append((path, "type", schema))
+            return
+        if has_const and not _same(value, const):
+            found.append((path, "const", schema))
+        if enum is not None and not any(_same(value, e) for e in enum):
+            found.append((path, "enum", schema))
+            return
+        if bounds and isinstance(value, (int, float)) and not isinstance(value, bool):
+            for keyword, bound in bounds:
+                if value < bound if keyword == "minimum" else \
+                        value > bound if keyword == "maximum" else value <= bound:
+                    found.append((path, keyword, schema))
+        if pattern is not None and isinstance(value, str) and not _regex(pattern).search(value):
+            found.append((path, "pattern", schema))
+        if isinstance(value, dict):
+            for key in required:
+                if key not in value:
+                    found.append((path + (key,), "required", schema))
+            for key, sub in properties:
+                if key in value:
+                    sub(value[key], path + (key,), found)
+        if items is not None and isinstance(value, list):
+            for index, item in enumerate(value):
+                items(item, path + (index,), found)
+    return check
 
 
 def _valid(value, schema: dict, path: tuple) -> bool:
@@ -63,7 +135,8 @@ def _valid(value, schema: dict, path: tuple) -> bool:
 
 
 def _check(value, schema: dict, path: tuple, found: list) -> None:
-    """Appends to `found` what `validate` yields: one recursive walk, no generator per node."""
+    """Appends to `found` what `validate` yields: one recursive walk, no generator per node (the
+    reference `_compile` is tested against)."""
     if "anyOf" in schema:
         if not any(_valid(value, sub, path) for sub in schema["anyOf"]):
             found.append((path, "anyOf", schema))

@@ -61,7 +61,7 @@ def preload(needs) -> None:
 
 
 # One unit's reads: what the evidence needs was taken from them when prepare returns.
-UNIT_KEYS = ("certs.files", "certs.states", "certs.located", "file_digests",
+UNIT_KEYS = ("certs.files", "certs.states", "certs.located", "certs.digests", "file_digests",
              "file_digests.states")
 
 

@@ -42,9 +42,12 @@ def _digest(path, cache: dict, limit: int) -> str | None:
             data = read_regular(path, limit)
         except OSError as exc:
             data, states[key] = None, trace.error_state(exc)
-        else:
-            states[key] = trace.data_state(data)
+        else:  # the content's state is hashed only while the result cache records the unit
+            states[key] = trace.data_state(data) if trace.ACTIVE is not None else None
         digests[key] = hashlib.sha256(data).hexdigest() if data is not None and \
             len(data) <= limit else None
-    trace.read(path, limit, states[key])
+    if trace.ACTIVE is not None:
+        if states.get(key) is None:  # read before the recording started
+            states[key] = trace.read_state(path, limit)
+        trace.read(path, limit, states[key])
     return digests[key]

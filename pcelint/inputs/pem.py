@@ -51,24 +51,35 @@ class Block:
         return self.complete and self.end_label == self.label
 
 
+def _close(found: list, current: list, end_line: str | None) -> None:
+    match, number, headers, body, raw = current
+    label = match.group(1)
+    decoded = b""
+    if end_line is not None and label.endswith("PRIVATE KEY"):
+        try:
+            decoded = base64.b64decode("".join(body), validate=True)
+        except (binascii.Error, ValueError):
+            decoded = b""
+    end_label = end_line[len("-----END "):].split("-----", 1)[0] if end_line else ""
+    found.append(Block(number, match.start(), match.end(), label, tuple(headers), decoded,
+                       "\n".join(raw) + "\n", end_line is not None, end_label))
+
+
 def blocks(text: str) -> list[Block]:
     """Every PEM block of `text`, in order; a block whose END is missing is incomplete. Only
     private-key blocks get their body decoded (for the encrypted test and PCE701)."""
+    if "\r" not in text and ":" not in text:
+        return _plain_blocks(text)
+    return _general_blocks(text)
+
+
+def _general_blocks(text: str) -> list[Block]:
+    """`blocks`, one line at a time (any text)."""
     found: list[Block] = []
     current = None  # [match, line number, headers, body lines, raw lines]
 
     def close(end_line: str | None) -> None:
-        match, number, headers, body, raw = current
-        label = match.group(1)
-        decoded = b""
-        if end_line is not None and label.endswith("PRIVATE KEY"):
-            try:
-                decoded = base64.b64decode("".join(body), validate=True)
-            except (binascii.Error, ValueError):
-                decoded = b""
-        end_label = end_line[len("-----END "):].split("-----", 1)[0] if end_line else ""
-        found.append(Block(number, match.start(), match.end(), label, tuple(headers), decoded,
-                           "\n".join(raw) + "\n", end_line is not None, end_label))
+        _close(found, current, end_line)
 
     for number, line in enumerate(_LINE_END.split(text), 1):
         match = _BEGIN.search(line) if "-----BEGIN" in line else None
@@ -90,6 +101,56 @@ def blocks(text: str) -> list[Block]:
             current[3].append(inner)
     if current is not None:
         close(None)
+    return found
+
+
+def _plain_blocks(text: str) -> list[Block]:
+    """`blocks` for a text with no '\\r' (its lines end at '\\n') and no ':' (so no header line):
+    only the lines that hold '-----' can begin or end a block, so the base64 lines between them
+    are taken in bulk, not one by one (a certificate has ~25 of them)."""
+    found: list[Block] = []
+    lines = text.split("\n")
+    marked = []  # indexes of the lines that hold '-----', in order
+    at = text.find("-----")
+    line_index, counted_to = 0, 0
+    while at >= 0:
+        line_index += text.count("\n", counted_to, at)
+        counted_to = at
+        if not marked or marked[-1] != line_index:
+            marked.append(line_index)
+        following = text.find("\n", at)
+        if following < 0:
+            break
+        at = text.find("-----", following)
+    current = None  # [match, line number, headers, body lines, raw lines]
+    done = 0  # lines before this index are handled
+    for index in marked + [len(lines)]:
+        if current is not None and index > done:  # lines without '-----': body (or blank)
+            run = lines[done:index]
+            current[4].extend(run)
+            if current[0].group(1).endswith("PRIVATE KEY"):  # only a key's body is decoded
+                current[3].extend(inner for inner in (line.strip() for line in run) if inner)
+        if index == len(lines):
+            break
+        done = index + 1
+        line = lines[index]
+        match = _BEGIN.search(line) if "-----BEGIN" in line else None
+        if match:
+            if current is not None:
+                _close(found, current, None)
+            current = [match, index + 1, [], [], [line[match.start():]]]
+            continue
+        if current is None:
+            continue
+        current[4].append(line)
+        inner = line.strip()
+        if inner.startswith("-----END"):
+            _close(found, current, inner)
+            current = None
+        elif inner:
+            current[3].append(inner)
+    if current is not None:
+        _close(found, current, None)
     return found
 
 

@@ -164,6 +164,9 @@ def suppression_without_reason(node, ctx):
     ## Options
     None.
     """
+    text = node.loaded.text
+    if text is None or "pcelint" not in text:  # no line holds a comment: none is split
+        return
     for s in parse(node.rel, node.lines):
         if not s.reason:
             yield Problem(f"The suppression of {_tokens(s.tokens)} gives no reason; add "

@@ -131,3 +131,49 @@ def test_name_functions_never_raise(text):
     san.san_problem(text)
     san.reference_name(text)
     san.covers([text, "*." + text], [text], text)
+
+
+# -- the loader's event loop: its inline way for plain strings in mappings ------------------------
+
+MAPPINGISH = st.lists(st.sampled_from([
+    "a: b\n", "a: 1\n", "k: v\n", "password: s3cret\n", "x:\n  password: p\n  y: z\n", "<<: {m: 1}\n",
+    "<<: *a\n", "k: &a {p: q}\n", "k2: *a\n", "s: 'quoted'\n", "t: !!str 5\n", "l:\n  - a\n  - b: c\n",
+    "? complex\n: value\n", "? [a, b]\n: value\n", "f: {a: b, c: d}\n", "n: ~\n", "d: 2024-01-01\n",
+    "a: b # comment\n", "a: dup\n", "e:\n", "  i: j\n", "- x\n", "a: |\n  block\n", "secret_key:\n",
+    "  - v\n", "b: yes\n", "c: .nan\n", ".nan: 1\n", "1: one\n", "1: again\n", "é: ü\n", "---\n",
+]), max_size=25).map("".join)
+
+
+def _loaded(raw: bytes, inline: bool, monkeypatch) -> tuple:
+    from pcelint.core import loader
+
+    monkeypatch.setattr(loader, "INLINE", inline)
+    got = load_yaml(raw, SMALL_LIMITS)
+    return (repr(got.data), list(got.spans.items()), [(p.code, p.message, p.span, p.key_path,
+                                                      p.related) for p in got.problems],
+            got.secrets, got.unsafe_from, got.text)
+
+
+@FAST
+@given(MAPPINGISH)
+def test_inline_scalars_load_as_the_general_way_does(text):
+    from _pytest.monkeypatch import MonkeyPatch
+
+    patch = MonkeyPatch()
+    try:
+        raw = text.encode("utf-8")
+        assert _loaded(raw, True, patch) == _loaded(raw, False, patch)
+    finally:
+        patch.undo()
+
+
+def test_plain_strings_in_a_mapping_take_the_inline_way(monkeypatch):
+    from pcelint.core import loader
+
+    general = []
+    real = loader._Builder._on_ScalarEvent
+    monkeypatch.setattr(loader._Builder, "_on_ScalarEvent",
+                        lambda self, event: general.append(event.value) or real(self, event))
+    load_yaml(b"pce_fqdn: pce.example.com\nnode_type: core\nport: 8443\nt:\n  password: x\n")
+    # a number, and plain scalars whose first letter may start a null or a boolean ('n', 't')
+    assert general == ["node_type", "8443", "t"]

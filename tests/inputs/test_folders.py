@@ -108,3 +108,62 @@ def test_listings_kept_are_bounded(tmp_path, monkeypatch):
 def test_one_folders_object_per_run_cache():
     cache: dict = {}
     assert of_run(cache) is of_run(cache) and isinstance(cache["folders"], Folders)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_confinement_by_folder_equals_the_path_by_path_verdict(tmp_path, seed):
+    from pcelint.inputs import confine
+
+    rng = random.Random(seed)
+    root = tmp_path / "t"
+    root.mkdir()
+    asks = _tree(root, rng)
+    rng.shuffle(asks)
+    folders = Folders()
+    for inner in (root, root / "a", tmp_path):  # the root itself, a folder in it, its parent
+        for path in asks:
+            folder, name = os.path.dirname(path), os.path.basename(path)
+            why, kind = confine.outside_listed(path, folder, name, inner, folders)
+            assert why == confine.outside(path, inner), (path, inner)
+            if kind is not None:  # the listing's answer replaces the probe
+                assert why is None and (kind == "f") == os.path.isfile(path), path
+        assert confine.outside_listed(asks[0], None, None, inner, folders) == (
+            confine.outside(asks[0], inner), None)
+
+
+def test_candidates_of_a_folder_are_confined_by_one_verdict(tmp_path, monkeypatch):
+    from pcelint.core.model import PairOptions
+    from pcelint.inputs import confine
+    from pcelint.inputs.tls import locate
+
+    pair_folder = tmp_path / "pair"
+    for sub in ("active", "tls"):
+        (pair_folder / sub).mkdir(parents=True)
+    for name in ("server.crt", "server.key", "ca.pem"):
+        (pair_folder / "tls" / name).write_text("x")
+
+    class Node:
+        path = pair_folder / "active" / "core0.yml"
+
+        def get(self, key):
+            return {"web_service_certificate": "/etc/pce/server.crt",
+                    "web_service_private_key": "/etc/pce/server.key",
+                    "trusted_ca_bundle": "/etc/pce/ca.pem"}.get(key)
+
+    class Pair:
+        folder, options = pair_folder, PairOptions()
+
+    judged = []
+    real = confine._outside
+    monkeypatch.setattr(confine, "_outside", lambda path, *a: judged.append(str(path)) or
+                        real(path, *a))
+    folders = Folders()
+    found = [locate.locate(kind, Node(), Pair(), tmp_path, folders) for kind in locate.KINDS]
+    assert [str(f.path) for f in found] == [str(pair_folder / "tls" / n)
+                                            for n in ("server.crt", "server.key", "ca.pem")]
+    assert all(len(f.looked_text) == 4 and len(f.refused) == 1 for f in found)  # + as written
+    # Judged whole: the three absolute paths as written, the root and the folders above it (once
+    # each); the four candidate folders below the root from their parents' verdicts and listings.
+    above = [str(tmp_path), *(str(p) for p in tmp_path.parents if str(p) != "/")]
+    assert sorted(judged) == sorted(above + ["/etc/pce/ca.pem", "/etc/pce/server.crt",
+                                             "/etc/pce/server.key"])

@@ -59,3 +59,46 @@ def test_certificate_blocks_share_the_scanner_and_check_their_end_label():
         ("PRIVATE KEY", 7, True, True)]
     assert found[0].body == b"" and found[2].body == bytes(range(48))
     assert found[0].text == cert + "\n"
+
+
+def _fields(found) -> list:
+    from pcelint.inputs.pem import Block
+    return [tuple(getattr(b, name) for name in Block.__slots__) for b in found]
+
+
+def test_plain_texts_are_scanned_as_line_by_line():
+    import random
+
+    from helpers import certgen as cg
+
+    from pcelint.inputs import pem
+
+    root, _, inter, _ = cg.pki()
+    real = [cg.pem(root, inter).decode(), cg.key_pem(cg.rsa_key(0)).decode(),
+            cg.key_pem(cg.ec_key(0)).decode()]
+    pieces = [*(line for text in real for line in text.split("\n")), "-----BEGIN CERTIFICATE-----",
+              "-----END CERTIFICATE-----", "  -----END CERTIFICATE-----  ", "-----END PRIVATE KEY-----",
+              "x -----BEGIN PRIVATE KEY----- y", "-----BEGIN lower-----", "a-----b", "-----", "",
+              " ", "\t", "MIIB", "-----END CERTIFICATE-----tail", "\x85", "\u2028", "AAAA====",
+              "-----BEGIN X509 CERTIFICATE-----", "-----BEGIN RSA PRIVATE KEY-----"]
+    rng = random.Random(7)
+    texts = real + ["".join(real), real[0].replace("\n", "\n\n"), real[0][:-30], ""]
+    for _ in range(1500):
+        texts.append("\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+                     + rng.choice(["", "\n", "\n\n"]))
+    for text in texts:
+        assert "\r" not in text and ":" not in text
+        assert _fields(pem._plain_blocks(text)) == _fields(pem._general_blocks(text)), repr(text)
+    assert [b.label for b in pem.blocks(real[0])] == ["CERTIFICATE", "CERTIFICATE"]
+
+
+def test_only_plain_texts_take_the_bulk_way(monkeypatch):
+    from pcelint.inputs import pem
+
+    taken = []
+    real = pem._plain_blocks
+    monkeypatch.setattr(pem, "_plain_blocks", lambda text: taken.append(text) or real(text))
+    plain = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    for text in (plain, plain.replace("\n", "\r\n"), "Proc-Type: 4,ENCRYPTED\n" + plain):
+        assert _fields(pem.blocks(text)) == _fields(pem._general_blocks(text))
+    assert taken == [plain]

@@ -102,3 +102,54 @@ def test_san_problem(value, problem):
 ])
 def test_reference_name(name, expected):
     assert reference_name(name) == expected
+
+
+def _texts():
+    import random
+    rng = random.Random(17)
+    alphabet = "0123456789.:abcdefABCDEF%/ -_*\t\u0663\u00a0\u3000xn\u00e9"
+    fixed = ["", "10.0.0.1", " 10.0.0.1", "10.0.0.1 ", "1.2.3", "1.2.3.4.5", "01.2.3.4", "::1",
+             "fe80::1%eth0", "fe80::1%", "::ffff:10.0.0.1", "pce.example.com", "\u0661.2.3.4",
+             "1.2.3.4/32", "256.1.1.1", "a b", " a", "a\u3000", "pce_x.example"]
+    return fixed + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+                    for _ in range(3000)]
+
+
+def test_address_tests_answer_as_ipaddress_and_parse_no_host_name(monkeypatch):
+    import ipaddress
+
+    from pcelint.core import names
+    from pcelint.inputs.tls import san
+
+    def parses(text):
+        try:
+            return ipaddress.ip_address(text)
+        except ValueError:
+            return None
+
+    for text in _texts():
+        assert names.is_ip(text) == (parses(text) is not None), repr(text)
+        assert san._ip(text) == parses(text.strip()), repr(text)
+    parsed = []
+    monkeypatch.setattr(ipaddress, "ip_address", lambda text: parsed.append(text))
+    assert not names.is_ip("pce-a.example.com") and san._ip(" pce.example.com") is None
+    assert parsed == []
+
+
+def test_name_checks_kept_per_name_answer_as_computed_afresh():
+    from pcelint.core import names
+    from pcelint.inputs.tls import san
+
+    def whitespace(name):  # what fqdn_problem said before: any character for which isspace()
+        return any(c.isspace() for c in name)
+
+    for text in _texts():
+        fresh = names._fqdn_problem.__wrapped__(text)
+        assert names.fqdn_problem(text) == fresh, repr(text)
+        if text and "://" not in text:
+            assert (fresh == "it contains whitespace") == whitespace(text), repr(text)
+        if text:
+            assert san.san_problem(text) == san._san_problem.__wrapped__(text), repr(text)
+        assert san.reference_name(text) == san._reference_name.__wrapped__(text), repr(text)
+    assert names.fqdn_problem(["not", "a", "string"]) == "it is not a string"
+    assert san.san_problem(None) == "it is empty" and san.reference_name(8443) == "8443"

@@ -120,3 +120,20 @@ def test_include_suppressed_keeps_them_in_sarif(repo):
     assert result["ruleId"] == "PCE302"
     assert result["suppressions"] == [{"kind": "inSource", "status": "accepted",
                                        "justification": "migration"}]
+
+
+def test_pce004_splits_no_lines_of_a_file_without_a_comment(monkeypatch):
+    from pcelint.core.findings import Span
+    from pcelint.core.loader import load_yaml
+    from pcelint.core.model import NodeFile
+    from pcelint.rules import file as file_rules
+
+    calls = []
+    real = file_rules.parse
+    monkeypatch.setattr(file_rules, "parse", lambda rel, lines: calls.append(rel) or real(rel, lines))
+    plain = NodeFile("a.yml", "a.yml", load_yaml(b"pce_fqdn: pce.example.com\n"))
+    assert list(file_rules.suppression_without_reason.check(plain, None)) == [] and calls == []
+    commented = NodeFile("b.yml", "b.yml", load_yaml(
+        b"pce_fqdn: pce.example.com  # pcelint: disable=PCE101\n"))
+    found = list(file_rules.suppression_without_reason.check(commented, None))
+    assert calls == ["b.yml"] and [p.at.span for p in found] == [Span(1, 28, 1, 53)]

@@ -417,6 +417,64 @@ def test_chain_verdicts_are_bounded_and_a_shared_one_stays(monkeypatch):
     assert len(verdicts) == 2
 
 
+def test_each_file_of_a_unit_is_hashed_once(tmp_path, monkeypatch):
+    hashed = []
+    real = certs.digest
+    monkeypatch.setattr(certs, "digest", lambda data: hashed.append(data) or real(data))
+    files = good_files()
+    cache: dict = {}
+    result = lint_engine(tmp_path, write_pair(tmp_path, files), cache=cache)
+    assert engine_pins(result) == []
+    # eight node files name the same three files: each is read and hashed once
+    assert sorted(hashed) == sorted(files.values())
+    assert not any(key.startswith("certs.digests") for key in cache)  # dropped with the unit
+
+
+def test_file_digests_hash_the_state_only_while_recording(tmp_path, monkeypatch):
+    from pcelint.inputs import trace
+
+    states = []
+    real = trace.data_state
+    monkeypatch.setattr(trace, "data_state", lambda data: states.append(data) or real(data))
+    files = good_files()
+    spec = write_pair(tmp_path, files)
+    lint_engine(tmp_path, spec, select=["PCE201"])
+    assert states == []  # no result cache: nothing to record, nothing hashed for it
+    monkeypatch.setattr(trace, "ACTIVE", [])
+    lint_engine(tmp_path, spec, select=["PCE201"])
+    reads = {(path.rsplit("/", 1)[1], state) for kind, path, _, state, *_ in
+             (r + (None,) * 3 for r in trace.ACTIVE) if kind == "read" and "/tls/" in path}
+    assert reads == {(name, real(files[name])) for name in ("server.crt", "server.key")}
+
+
+def test_each_signature_is_checked_once_per_certificate_and_issuer(monkeypatch):
+    from pcelint.inputs.bounded import Bounded
+
+    monkeypatch.setattr(certs, "_VERIFIED", Bounded(64))
+    real, checked = certs._signature, []
+    monkeypatch.setattr(certs, "_signature", lambda cert, issuer: checked.append(
+        (cert.subject, issuer.subject)) or real(cert, issuer))
+    root, _, inter, inter_key = cg.pki()
+    ca = certs.load_bundle(cg.pem(root), {})
+    leaves = []
+    for serial in (1, 2):  # a fleet: leaves of their own under one intermediate and root
+        bundle = certs.load_bundle(cg.pem(cg.issue(f"pce{serial}", ALL, issuer=(inter, inter_key),
+                                                   serial=serial), inter), {})
+        leaves.append(bundle)
+        assert certs.order_problem(bundle) is None  # leaf -> intermediate, in file order
+        assert certs.chain_problem(bundle, ca, cg.NOW) is None  # the same, then -> the root
+    inter_root = ("CN=Test Intermediate CA", "CN=Test Root CA")
+    assert checked == [("CN=pce1", "CN=Test Intermediate CA"), inter_root,
+                       ("CN=pce2", "CN=Test Intermediate CA")]
+    wrong = certs.load_bundle(cg.pem(inter, leaves[0].certs[0].obj), {})  # out of order
+    assert certs.order_problem(wrong) == (wrong.certs[0], wrong.certs[1])
+    assert certs.signed_by(wrong.certs[0], wrong.certs[1]) == certs.NAME_DIFFERS
+    forged = cg.issue("pce1", ALL, issuer=(inter, cg.rsa_key(12)), serial=1)  # wrong key
+    bad = certs.load_bundle(cg.pem(forged, inter), {})
+    assert certs.signed_by(bad.certs[0], bad.certs[1]) == certs.BAD_SIGNATURE
+    assert certs.order_problem(bad) == (bad.certs[0], bad.certs[1])
+
+
 def test_private_key_material_never_appears(tmp_path):
     files = good_files()
     key = files["server.key"] = cg.key_pem(cg.rsa_key(1))

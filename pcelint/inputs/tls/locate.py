@@ -15,7 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from pcelint.core.keys import CA_KEY, CERT_KEY, KEY_KEY
 from pcelint.inputs import trace
-from pcelint.inputs.confine import outside
+from pcelint.inputs.confine import outside_listed
+from pcelint.inputs.folders import FILE
 
 # kind -> (node-file key, PairOptions attribute, config key / flag, for messages)
 KINDS = {
@@ -54,6 +55,8 @@ class Located:
 
 
 def _candidates(written: str | None, node_path, folder) -> tuple:
+    """(path text, its folder, its name) of every candidate, in order; folder and name are None
+    for the path as written (it is asked about as a whole)."""
     if not written:
         return ()
     return _candidates_of(written, str(node_path), str(folder))
@@ -61,17 +64,40 @@ def _candidates(written: str | None, node_path, folder) -> tuple:
 
 @lru_cache(maxsize=1024)
 def _candidates_of(written: str, node_text: str, folder_text: str) -> tuple:
-    # Built from strings (pathlib joins and comparisons cost more than the stat calls do); the
-    # certificate and digest inputs ask for the same ones.
-    out: list[str] = []
+    # Built from strings (pathlib joins and comparisons cost more than the stat calls do; so do
+    # os.path.join and dirname, whose exact rules _join and _dirname follow for these strings);
+    # the certificate and digest inputs ask for the same ones.
+    out: dict = {}
     base = _base_name(written)
     if base and base not in (".", ".."):
-        for where in (os.path.dirname(node_text), folder_text,
-                      os.path.join(folder_text, "certs"), os.path.join(folder_text, "tls")):
-            out.append(os.path.join(where, base))
+        for where in _folders_of(node_text, folder_text):
+            out.setdefault(_join(where, base), (where, base))
     if written.startswith("/"):
-        out.append(_as_written(written))
-    return tuple(dict.fromkeys(out))
+        out.setdefault(_as_written(written), (None, None))
+    return tuple((text, where, name) for text, (where, name) in out.items())
+
+
+@lru_cache(maxsize=256)
+def _folders_of(node_text: str, folder_text: str) -> tuple:
+    """The folders a node file's certificate, key and CA bundle are looked for in (asked once
+    per kind)."""
+    return (_dirname(node_text), folder_text, _join(folder_text, "certs"),
+            _join(folder_text, "tls"))
+
+
+def _join(head: str, name: str) -> str:
+    """os.path.join(head, name) for a `name` that does not start with '/'."""
+    if not head or head.endswith("/"):
+        return head + name
+    return head + "/" + name
+
+
+def _dirname(path: str) -> str:
+    """os.path.dirname(path), for text."""
+    head = path[:path.rfind("/") + 1]
+    if head and head != "/" * len(head):
+        head = head.rstrip("/")
+    return head
 
 
 @lru_cache(maxsize=1024)
@@ -114,19 +140,28 @@ def locate(kind: str, node, pair, root=None, folders=None) -> Located:
     if override:
         path = Path(override)
         return Located(kind, written, path if _is_file(path, folders) else None, (str(path),), True)
-    looked = _candidates(written, node.path, pair.folder)
-    refused = ()
-    if root is not None:
-        checked, refused = [], []
-        for candidate in looked:
-            why = outside(candidate, root, folders)
-            if why:
-                refused.append((candidate, why))
-            else:
-                checked.append(candidate)
-        looked, refused = tuple(checked), tuple(refused)
-    found = next((p for p in looked if _is_file(p, folders)), None)
-    return Located(kind, written, None if found is None else _path(found), looked, refused=refused)
+    candidates = _candidates(written, node.path, pair.folder)
+    checked, refused = [], []
+    for candidate, where, name in candidates:
+        # (the kind of the entry, when the folder's listing tells it and the path is inside)
+        why, listed = (None, None) if root is None else outside_listed(
+            candidate, where, name, root, folders)
+        if why:
+            refused.append((candidate, why))
+        else:
+            checked.append((candidate, listed))
+    found = None
+    for candidate, listed in checked:
+        if listed is None:
+            hit = _is_file(candidate, folders)
+        else:  # what folders.is_file answers from the same listing
+            hit = listed == FILE
+            trace.probe(candidate, hit)
+        if hit:
+            found = candidate
+            break
+    return Located(kind, written, None if found is None else _path(found),
+                   tuple(c for c, _ in checked), refused=tuple(refused))
 
 
 def located_once(kind: str, node, pair, root, folders, cache: dict) -> Located:

@@ -180,6 +180,18 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _unit_digest(data: bytes, cache: dict) -> str:
+    """`digest(data)` once per file a unit read: the node files of a pair name the same
+    certificate, key and CA bundle (read once per unit: the same bytes object). Kept in the
+    unit's part of the input cache (pcelint.inputs.UNIT_KEYS), with the bytes, so an id is never
+    taken for another object's."""
+    memo = cache.setdefault("certs.digests", {})
+    entry = memo.get(id(data))
+    if entry is None or entry[0] is not data:
+        entry = memo[id(data)] = (data, digest(data))
+    return entry[1]
+
+
 def load_bundle(data: bytes, cache: dict, max_certs: int | None = None,
                 max_san_entries: int | None = None, skip_bad: bool = False) -> CertBundle:
     """Parse a certificate file (PEM bundle or DER), once per content and limits.
@@ -189,7 +201,7 @@ def load_bundle(data: bytes, cache: dict, max_certs: int | None = None,
     says which limit it exceeds (PCE401). With `skip_bad` (CA bundles) a certificate block that
     cannot be parsed is left out (`left_out`) instead of making the whole file unusable."""
     parsed = table(cache, "certs.bundles", PARSED_BOUND)
-    sha = digest(data)
+    sha = _unit_digest(data, cache)
     key = (sha, max_certs, max_san_entries, skip_bad)
     bundle = parsed.get(key)
     if bundle is None:
@@ -354,7 +366,7 @@ def public_key_facts(key) -> tuple[str, int | None, bytes]:
 def load_key(data: bytes, cache: dict) -> KeyInfo:
     """The public side of a private-key file, once per content. Never stores key material."""
     parsed = table(cache, "certs.keys", PARSED_BOUND)
-    sha = digest(data)
+    sha = _unit_digest(data, cache)
     info = parsed.get(sha)
     if info is None:
         with warnings.catch_warnings():
@@ -419,18 +431,37 @@ def order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
 
 
 def _order_problem(bundle: CertBundle) -> tuple[CertInfo, CertInfo] | None:
+    for cert, issuer in zip(bundle.certs, bundle.certs[1:]):
+        if signed_by(cert, issuer) in (NAME_DIFFERS, BAD_SIGNATURE):
+            return cert, issuer
+    return None
+
+
+# `signed_by` verdicts: the issuer's name is not the certificate's issuer name; its key did not
+# sign it; it did; or cryptography cannot check the signature (e.g. SHA-1: PCE408's concern).
+NAME_DIFFERS, BAD_SIGNATURE, SIGNED, UNCHECKED = "name", "bad", "signed", "unchecked"
+
+
+def signed_by(cert: CertInfo, issuer: CertInfo) -> str:
+    """Did `issuer` sign `cert` (name and signature)? Once per distinct (certificate, issuer) DER
+    pair while the verdict is among the last _VERIFIED_MAX used: a fleet's leaves share their
+    intermediates, and the intermediate-to-root signature is checked once per run, not per pair;
+    a pair's out-of-order check and chain walk ask about the same leaf."""
+    return _memo(("signed", cert.sha256, issuer.sha256), lambda: _signature(cert, issuer))
+
+
+def _signature(cert: CertInfo, issuer: CertInfo) -> str:
     from cryptography.exceptions import InvalidSignature
 
-    for cert, issuer in zip(bundle.certs, bundle.certs[1:]):
-        if cert.obj.issuer != issuer.obj.subject:
-            return cert, issuer
-        try:
-            cert.obj.verify_directly_issued_by(issuer.obj)
-        except InvalidSignature:
-            return cert, issuer
-        except Exception:  # noqa: BLE001 - an algorithm it cannot check (SHA-1: PCE408's concern)
-            continue
-    return None
+    if cert.obj.issuer != issuer.obj.subject:
+        return NAME_DIFFERS
+    try:
+        cert.obj.verify_directly_issued_by(issuer.obj)
+    except InvalidSignature:
+        return BAD_SIGNATURE
+    except Exception:  # noqa: BLE001 - an algorithm it cannot check (SHA-1: PCE408's concern)
+        return UNCHECKED
+    return SIGNED
 
 
 ANY_EKU = "2.5.29.37.0"
@@ -460,17 +491,7 @@ class ChainProblem:
 
 def _issued(cert: CertInfo, issuer: CertInfo) -> bool:
     """Did `issuer` sign `cert` (name and signature)?"""
-    from cryptography.exceptions import InvalidSignature
-
-    if cert.obj.issuer != issuer.obj.subject:
-        return False
-    try:
-        cert.obj.verify_directly_issued_by(issuer.obj)
-    except InvalidSignature:
-        return False
-    except Exception:  # noqa: BLE001 - an algorithm it cannot check (SHA-1: PCE408's concern)
-        return True
-    return True
+    return signed_by(cert, issuer) in (SIGNED, UNCHECKED)
 
 
 def _which(cert: CertInfo) -> str:

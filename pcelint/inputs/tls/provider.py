@@ -13,9 +13,22 @@ from pcelint.inputs.tls.locate import located_once
 from pcelint.inputs.tls.views import NEED, Material, NodeTls, TlsEvidence
 
 
-def _material(kind, node, pair, settings, cache) -> Material:
-    from pcelint.inputs.tls import parse as certs
+def _parse():
+    """pcelint.inputs.tls.parse (cryptography), imported when the first certificate is read; the
+    module is kept here, as `from package import module` in every call costs importlib a call."""
+    global _PARSE
+    if _PARSE is None:
+        from pcelint.inputs.tls import parse
 
+        _PARSE = parse
+    return _PARSE
+
+
+_PARSE = None
+
+
+def _material(kind, node, pair, settings, cache) -> Material:
+    certs = _parse()
     located = located_once(kind, node, pair, getattr(settings, "confine_root", None),
                            of_run(cache), cache)
     material = Material(located)

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
+
+from pcelint.core.names import IPV4_CHARS
 
 # What a host name's labels may hold (letters, digits, hyphen; underscore is tolerated, as in
 # service names). Anything else ('?', '(', ':', NUL, a URL's '/') can match no host name.
@@ -21,8 +24,11 @@ _PATTERN_CHARS = re.compile(r"[a-z0-9_.*-]*", re.I)
 
 
 def _ip(text):
+    text = str(text).strip()
+    if ":" not in text and not IPV4_CHARS.issuperset(text):
+        return None  # neither IPv4 nor IPv6 (pcelint.core.names.is_ip): no parse attempts
     try:
-        return ipaddress.ip_address(str(text).strip())
+        return ipaddress.ip_address(text)
     except ValueError:
         return None
 
@@ -30,7 +36,12 @@ def _ip(text):
 def reference_name(name) -> str | None:
     """The configured name in comparable form (A-labels, lower case, no trailing dot), or None
     when it cannot be a host name."""
-    text = str(name).strip()
+    return _reference_name(str(name))
+
+
+@lru_cache(maxsize=4096)
+def _reference_name(name: str) -> str | None:
+    text = name.strip()
     if text.endswith("."):
         text = text[:-1]
     if not text.isascii():
@@ -48,6 +59,12 @@ def san_problem(value) -> str | None:
     """Why a SAN dNSName can match nothing (PCE409), or None when it is usable."""
     if not isinstance(value, str) or value == "":
         return "it is empty"
+    return _san_problem(value)
+
+
+@lru_cache(maxsize=4096)
+def _san_problem(value: str) -> str | None:
+    # (each SAN entry is judged for every name a pair needs, and by PCE409)
     if not value.isascii():
         return "it has non-ASCII characters (a certificate must carry A-labels, 'xn--...')"
     if not _PATTERN_CHARS.fullmatch(value):
