@@ -9,8 +9,8 @@ from pathlib import Path
 from pcelint.core.keys import CONFIG_NAMES
 from pcelint.core.model import LoneSpec, PairOptions, PairSpec
 from pcelint.errors import ConfigError, UsageError
-from pcelint.inputs.confine import config_glob, outside
-from pcelint.inputs.folders import Folders
+from pcelint.inputs.confine import config_glob, outside_listed
+from pcelint.inputs.folders import DIR, FILE, Folders
 from pcelint.inputs.safeio import read_regular
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -85,9 +85,21 @@ def _yaml_files_in(folder: str, root, folders: Folders) -> list[str]:
         if _suffix(name).lower() not in YAML_SUFFIXES:
             continue
         path = _join(folder, name)
-        if (root is None or outside(path, root, folders) is None) and folders.is_file(path):
+        if _is_inside(path, folder, name, root, folders, FILE):
             found.append(path)
     return found
+
+
+def _is_inside(path: str, folder: str, name: str, root, folders: Folders, kind: str) -> bool:
+    """Is `path` (`folder`/`name`) of `kind` (FILE: os.path.isfile; DIR: os.path.isdir) and not
+    refused by the trust boundary? The folder is judged once (confine.outside_listed) and the
+    entry's kind read from its listing; what a listing cannot tell is asked as before."""
+    why, listed = outside_listed(path, folder, name, root, folders)
+    if why:
+        return False
+    if listed is not None:  # what folders.is_file / is_dir answer from the same listing
+        return listed == kind
+    return folders.is_file(path) if kind == FILE else folders.is_dir(path)
 
 
 def _node_subfolder_files(folder: str, root, folders: Folders) -> list[str]:
@@ -99,12 +111,11 @@ def _node_subfolder_files(folder: str, root, folders: Folders) -> list[str]:
     found = []
     for name in names:
         sub = _join(folder, name)
-        if name.startswith(".") or not folders.is_dir(sub) or \
-                (root is not None and outside(sub, root, folders)):
+        if name.startswith(".") or not _is_inside(sub, folder, name, root, folders, DIR):
             continue
         for node_name in NODE_NAMES:
             path = _join(sub, node_name)
-            if (root is None or outside(path, root, folders) is None) and folders.is_file(path):
+            if _is_inside(path, sub, node_name, root, folders, FILE):
                 found.append(path)
                 break
     return found
@@ -131,7 +142,8 @@ def pair_folder(folder: Path, root=None, folders: Folders | None = None):
     folders = folders or Folders()
     base = str(folder)
     active, standby = _join(base, "active"), _join(base, "standby")
-    if root is not None and (outside(active, root, folders) or outside(standby, root, folders)):
+    if root is not None and (outside_listed(active, base, "active", root, folders)[0]
+                             or outside_listed(standby, base, "standby", root, folders)[0]):
         return None  # a symlinked active/ or standby/ that leaves the tree is not listed
     if not (folders.is_dir(active) and folders.is_dir(standby)):
         return None
