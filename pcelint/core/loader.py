@@ -127,7 +127,7 @@ def decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
         )
 
 
-INLINE = True  # plain string scalars in block mappings handled in the event loop (tests turn it off)
+INLINE = True  # plain strings in block mappings handled in the event loop (tests turn it off)
 _RESOLVED: dict = {}  # (plain scalar, implicit) -> tag: keys and common values repeat across files
 # (tag, text) -> value of numbers, booleans and nulls, which are immutable (NaN is never kept: two
 # NaN keys are two keys, and one shared NaN object would compare equal to itself in a dict).
@@ -213,8 +213,8 @@ class _Builder:
                             self.nodes < max_nodes and \
                             (not event.implicit[0] or (text and text[0] not in first_chars)):
                         top = stack[-1]
-                        if top.kind == "map" and not top.ignore and top.secret is None and \
-                                not (top.has_key and (top.key is _MERGE or top.key in top.explicit)):
+                        if top.kind == "map" and not top.ignore and top.secret is None and not (
+                                top.has_key and (top.key is _MERGE or top.key in top.explicit)):
                             self.nodes += 1
                             start, end = event.start_mark, event.end_mark
                             span = Span(start.line + 1, start.column + 1, end.line + 1,

@@ -92,8 +92,8 @@ def _compile(schema: dict):
             return is_type(value, names)
     has_const, const = "const" in schema, schema.get("const")
     enum = schema["enum"] if "enum" in schema else None
-    bounds = tuple((keyword, schema[keyword]) for keyword in ("minimum", "maximum", "exclusiveMinimum")
-                   if keyword in schema)
+    bounds = tuple((keyword, schema[keyword])
+                   for keyword in ("minimum", "maximum", "exclusiveMinimum") if keyword in schema)
     pattern = schema["pattern"] if "pattern" in schema else None
     required = tuple(schema.get("required", ()))
     properties = tuple((key, _compile(sub)) for key, sub in schema.get("properties", {}).items())

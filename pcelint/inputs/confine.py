@@ -71,7 +71,8 @@ def _folder_verdict(folder: str, root_text: str, root, folders, depth: int = 0):
     """`outside(folder, root, folders)` for an absolute, normalised folder (False for any other:
     its paths are asked of `outside` one by one), remembered per folder. A folder whose parent is
     inside and whose parent's listing says it is no symlink is inside, by the same argument as a
-    file in it (a pair's `active/`, `certs/` and `tls/` are judged from the pair folder's verdict)."""
+    file in it (a pair's `active/`, `certs/` and `tls/` are judged from the pair folder's
+    verdict)."""
     verdicts = folders.verdicts
     key = ("folder", folder, root_text)
     why = verdicts.get(key, _UNKNOWN)
@@ -324,5 +325,5 @@ def config_glob(config, key_path, base: Path, pattern: str, root, max_files: int
     return files
 
 
-__all__ = ["ConfigError", "config_glob", "glob", "match_segment", "outside", "outside_listed", "regular",
-           "written_outside"]
+__all__ = ["ConfigError", "config_glob", "glob", "match_segment", "outside", "outside_listed",
+           "regular", "written_outside"]
