@@ -361,7 +361,7 @@ class ResultCache:
 
     def __getstate__(self):  # for a spawned pool worker: the folder is reopened there
         state = dict(self.__dict__)
-        state["_fd"] = state["_pid"] = None
+        state["_fd"] = state["_pid"] = state["folders"] = None  # (a worker stores, never probes)
         return state
 
     # -- the folder --
