@@ -56,19 +56,13 @@ def _scalar(o) -> str | None:
 
 
 def _key(k) -> str:
+    """An object key as json writes it: a string, or a scalar's JSON text as a string."""
     if isinstance(k, str):
         return encode_basestring(k)
-    if isinstance(k, float):
-        return encode_basestring(_float(k))
-    if k is True:
-        return '"true"'
-    if k is False:
-        return '"false"'
-    if k is None:
-        return '"null"'
-    if isinstance(k, int):
-        return encode_basestring(int.__repr__(k))
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
+    text = _scalar(k)
+    if text is None:
+        raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
+    return encode_basestring(text)
 
 
 def _write(o, nl: str, w) -> None:
