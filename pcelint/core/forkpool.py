@@ -45,7 +45,12 @@ def run_forked(count: int, jobs: int, work, start=None, done=None) -> list:
     try:
         for _ in range(jobs):
             out_r, out_w = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # (e.g. EAGAIN: no process left) the workers forked so far are stopped
+                os.close(out_r)
+                os.close(out_w)
+                raise
             if pid == 0:  # the worker: never returns
                 os.close(out_r)
                 for fd in workers:

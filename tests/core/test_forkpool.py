@@ -96,3 +96,21 @@ def test_start_runs_in_each_worker_before_its_units():
 
     assert run_forked(30, 2, lambda i: state["ready"], start=start) == [True] * 30
     assert state["ready"] is False  # (the parent's copy)
+
+
+def test_a_fork_that_fails_leaves_nothing_behind(monkeypatch):
+    import pcelint.core.forkpool as forkpool
+
+    real, forks = os.fork, []
+
+    def fork():
+        if forks:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        forks.append(1)
+        return real()
+
+    fds = open_fds()
+    monkeypatch.setattr(forkpool.os, "fork", fork)
+    with pytest.raises(BlockingIOError):
+        run_forked(10, 2, lambda i: i)
+    assert open_fds() == fds and no_children_left()
