@@ -21,7 +21,16 @@ _NODE_KEYS = re.compile(rb"^(?:pce_fqdn|node_type)[ \t]*:", re.M)
 
 
 def is_yaml(path: Path) -> bool:
-    return path.suffix.lower() in YAML_SUFFIXES
+    return _is_yaml_name(path.name)
+
+
+def _is_yaml_name(name: str) -> bool:
+    return _suffix(name).lower() in YAML_SUFFIXES
+
+
+def _named_like_node_file(name: str) -> bool:
+    """looks_like_node_file's first test, by the name alone (no stat call)."""
+    return name in NODE_NAMES or _is_yaml_name(name)
 
 
 def is_pair_input(path: Path) -> bool:
@@ -37,7 +46,7 @@ def _regular(path: Path) -> bool:
 
 def looks_like_node_file(path: Path, limit: int) -> bool:
     """A runtime_env file by name, or a YAML file whose top level has pce_fqdn or node_type."""
-    if path.name not in NODE_NAMES and not is_yaml(path):  # by name alone: no stat call
+    if not _named_like_node_file(path.name):
         return False
     if not _regular(path):  # a FIFO or device named runtime_env.yml must never be opened
         return False
@@ -82,7 +91,7 @@ def _yaml_files_in(folder: str, root, folders: Folders) -> list[str]:
         return []
     found = []
     for name in names:
-        if _suffix(name).lower() not in YAML_SUFFIXES:
+        if not _is_yaml_name(name):
             continue
         path = _join(folder, name)
         if _is_inside(path, folder, name, root, folders, FILE):
@@ -142,10 +151,9 @@ def pair_folder(folder: Path, root=None, folders: Folders | None = None):
     folders = folders or Folders()
     base = str(folder)
     active, standby = _join(base, "active"), _join(base, "standby")
-    if root is not None and (outside_listed(active, base, "active", root, folders)[0]
-                             or outside_listed(standby, base, "standby", root, folders)[0]):
-        return None  # a symlinked active/ or standby/ that leaves the tree is not listed
-    if not (folders.is_dir(active) and folders.is_dir(standby)):
+    # (a symlinked active/ or standby/ that leaves the tree is not listed)
+    if not (_is_inside(active, base, "active", root, folders, DIR)
+            and _is_inside(standby, base, "standby", root, folders, DIR)):
         return None
     a = _side_texts(active, root, folders)
     s = _side_texts(standby, root, folders) if a else None
@@ -311,9 +319,8 @@ class Discovery:
                     members.update(map(str, spec.active + spec.standby))
         for text in files:
             name = text.rpartition("/")[2]
-            if text in members or (name not in NODE_NAMES
-                                   and _suffix(name).lower() not in YAML_SUFFIXES):
-                continue  # (no node file by its name alone: looks_like_node_file's first test)
+            if text in members or not _named_like_node_file(name):
+                continue
             f = Path(text)
             if looks_like_node_file(f, self.settings.limits.max_bytes) and f.name not in CONFIG_NAMES:
                 self.lone.setdefault(f, LoneSpec(f))
