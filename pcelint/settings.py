@@ -82,17 +82,24 @@ class Settings:
         self.cache_dir = cache_dir
         self.confine_root = confine_root
 
+    def under_root(self, text: str) -> int:
+        """The length of the root's prefix when `text` is an absolute path written under the
+        root without '..': its report path is then its own text less the prefix (normalised),
+        from the text and the root alone. 0 for any other path."""
+        root = str(self.root).rstrip("/") + "/"
+        return len(root) if ".." not in text and text.startswith(root) else 0
+
     def rel(self, path: Path) -> str:
         # Memoized per process: resolve() is a realpath (an lstat per component), and every file
         # of a pair is asked for several times (node files, certificates, findings).
         text = str(path)
         key = (self.root, text) if text.startswith("/") else (self.root, os.getcwd(), text)
         found = _REL.get(key)
-        if found is None and text.startswith("/") and ".." not in text:
-            root = str(self.root).rstrip("/") + "/"
-            if text.startswith(root):  # already absolute under the root: no realpath needed
-                return os.path.normpath(text)[len(root):]  # (and not memoized: cheap, and a
-                # fleet's thousands of certificate candidates would stay in memory)
+        if found is None:
+            cut = self.under_root(text)
+            if cut:  # already absolute under the root: no realpath needed (and not memoized:
+                return os.path.normpath(text)[cut:]  # cheap, and a fleet's thousands of
+                # certificate candidates would stay in memory)
         if found is None:
             resolved = Path(path).resolve()
             try:

@@ -560,6 +560,10 @@ class ResultCache:
 SETTLE_NS = 3_000_000_000  # older than a unit's start by this: a file's stat stands for its bytes
 
 
+def _stat_key(info) -> list:
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
 def _settled_stat(path: str, settled) -> list | None:
     """[size, mtime, ctime, inode, device] of the regular file `path` when its inode last changed
     (ctime, which no user can set) SETTLE_NS before the unit began reading it: the bytes it read
@@ -573,31 +577,27 @@ def _settled_stat(path: str, settled) -> list | None:
         return None
     if not stat.S_ISREG(info.st_mode) or info.st_ctime_ns >= settled or info.st_mtime_ns >= settled:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+    return _stat_key(info)
 
 
 def _same_stat(path: str, sig) -> bool:
     try:
-        info = os.stat(path)
+        return sig == _stat_key(os.stat(path))
     except (OSError, ValueError):
         return False
-    return sig == [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
 class _Check:
     """Is a stored dependency in the same state now? One per lookup."""
-    __slots__ = ("settings", "memo", "folders", "under")
+    __slots__ = ("settings", "memo", "folders")
 
     def __init__(self, settings, memo: dict, folders):
         self.settings, self.memo, self.folders = settings, memo, folders
-        self.under = str(settings.root).rstrip("/") + "/"
 
     def rel_ok(self, path: str, rel: str) -> bool:
         # A path written under the root has a report path made from its text and the root alone
-        # (settings.rel), and the root is keyed: only other paths are asked again.
-        if path.startswith(self.under) and ".." not in path:
-            return True
-        return self.settings.rel(path) == rel
+        # (settings.under_root), and the root is keyed: only other paths are asked again.
+        return bool(self.settings.under_root(path)) or self.settings.rel(path) == rel
 
     def ok(self, dep) -> bool:
         # Entries are signed: a malformed dependency is a bug, not an attack; it raises (a wrong
