@@ -77,31 +77,34 @@ def _general_blocks(text: str) -> list[Block]:
     """`blocks`, one line at a time (any text)."""
     found: list[Block] = []
     current = None  # [match, line number, headers, body lines, raw lines]
-
-    def close(end_line: str | None) -> None:
-        _close(found, current, end_line)
-
     for number, line in enumerate(_LINE_END.split(text), 1):
-        match = _BEGIN.search(line) if "-----BEGIN" in line else None
-        if match:
-            if current is not None:
-                close(None)
-            current = [match, number, [], [], [line[match.start():]]]
-            continue
-        if current is None:
-            continue
-        current[4].append(line)
-        inner = line.strip()
-        if inner.startswith("-----END"):
-            close(inner)
-            current = None
-        elif ":" in inner and not current[3]:
-            current[2].append(inner)
-        elif inner:
-            current[3].append(inner)
+        current = _step(found, current, line, number)
     if current is not None:
-        close(None)
+        _close(found, current, None)
     return found
+
+
+def _step(found: list, current, line: str, number: int):
+    """One line of the scan; returns the block open after it (None: none). A BEGIN line opens a
+    block (an open one is closed, incomplete), an END line closes it, a line with ':' before any
+    body line is a header, any other line that is not blank is body."""
+    match = _BEGIN.search(line) if "-----BEGIN" in line else None
+    if match:
+        if current is not None:
+            _close(found, current, None)
+        return [match, number, [], [], [line[match.start():]]]
+    if current is None:
+        return None
+    current[4].append(line)
+    inner = line.strip()
+    if inner.startswith("-----END"):
+        _close(found, current, inner)
+        return None
+    if ":" in inner and not current[3]:
+        current[2].append(inner)
+    elif inner:
+        current[3].append(inner)
+    return current
 
 
 def _plain_blocks(text: str) -> list[Block]:
@@ -133,22 +136,7 @@ def _plain_blocks(text: str) -> list[Block]:
         if index == len(lines):
             break
         done = index + 1
-        line = lines[index]
-        match = _BEGIN.search(line) if "-----BEGIN" in line else None
-        if match:
-            if current is not None:
-                _close(found, current, None)
-            current = [match, index + 1, [], [], [line[match.start():]]]
-            continue
-        if current is None:
-            continue
-        current[4].append(line)
-        inner = line.strip()
-        if inner.startswith("-----END"):
-            _close(found, current, inner)
-            current = None
-        elif inner:
-            current[3].append(inner)
+        current = _step(found, current, lines[index], index + 1)  # (no ':': no header line)
     if current is not None:
         _close(found, current, None)
     return found
