@@ -52,13 +52,19 @@ def _tree(root, rng: random.Random) -> list[str]:
     return sorted(asks)
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_listing_answers_equal_the_stat_calls(tmp_path, seed):
+def _shuffled_tree(tmp_path, seed: int) -> tuple:
+    """(root, the paths to ask about in a random order) of a random tree under tmp_path/t."""
     rng = random.Random(seed)
     root = tmp_path / "t"
     root.mkdir()
     asks = _tree(root, rng)
     rng.shuffle(asks)
+    return root, asks
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_listing_answers_equal_the_stat_calls(tmp_path, seed):
+    _, asks = _shuffled_tree(tmp_path, seed)
     folders = Folders()
     for path in asks:
         assert folders.is_file(path) == os.path.isfile(path), path
@@ -114,11 +120,7 @@ def test_one_folders_object_per_run_cache():
 def test_confinement_by_folder_equals_the_path_by_path_verdict(tmp_path, seed):
     from pcelint.inputs import confine
 
-    rng = random.Random(seed)
-    root = tmp_path / "t"
-    root.mkdir()
-    asks = _tree(root, rng)
-    rng.shuffle(asks)
+    root, asks = _shuffled_tree(tmp_path, seed)
     folders = Folders()
     for inner in (root, root / "a", tmp_path):  # the root itself, a folder in it, its parent
         for path in asks:
