@@ -12,7 +12,7 @@ from pcelint.core.cache import read_catalog
 from pcelint.core.engine import enabled_rules, matches
 from pcelint.core.findings import Location, RunResult
 from pcelint.core.model import PairOptions, Placed
-from pcelint.core.pipeline import execute, mark_run_start
+from pcelint.core.pipeline import EarlyPool, execute, mark_run_start
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
 from pcelint.errors import BaselineError, ConfigError, UsageError
@@ -269,6 +269,28 @@ def _lint(args) -> int:
         if problem:
             raise UsageError(f"--base '{args.base}': {problem}; give a branch, tag or commit "
                              "(e.g. 'HEAD', 'origin/main').")
+    early = EarlyPool(settings, lambda: enabled_rules(all_rules(), settings))
+    if args.command != "pair" and not hook_without_files:
+        early.expect(_entries(targets))  # a folder of pair folders: a fleet
+    try:
+        return _lint_units(args, settings, config, targets, repo_root, hook_without_files, early)
+    finally:
+        early.close()
+
+
+def _entries(targets) -> int:
+    """How many entries the folder PATHs hold, each listed once (files PATHs: none)."""
+    count = 0
+    for target in targets:
+        try:
+            with os.scandir(target) as entries:
+                count += sum(1 for _ in entries)
+        except OSError:  # (a file, a missing path: discovery says what is wrong with it)
+            pass
+    return count
+
+
+def _lint_units(args, settings, config, targets, repo_root, hook_without_files, early) -> int:
     rules = enabled_rules(all_rules(), settings)
     options = OptionBuilder(args, config, settings)
     if args.command == "pair":
@@ -276,6 +298,7 @@ def _lint(args) -> int:
                                  settings, options(None, None))]
     else:
         discovery = Discovery(settings, config, options)
+        discovery.on_walk = early.expect  # pair folders nested deeper: known after the walk
         if not hook_without_files:
             for target in targets:
                 discovery.add_path(target)
@@ -293,7 +316,8 @@ def _lint(args) -> int:
     progress = Progress.for_run(len(units))
     try:
         result = execute(units, rules, settings, progress=progress,
-                         folders=None if args.command == "pair" else discovery.folders)
+                         folders=None if args.command == "pair" else discovery.folders,
+                         zygote=early.zygote)
     finally:
         progress.close()
     return emit(result, args, settings)

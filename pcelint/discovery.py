@@ -260,6 +260,7 @@ class Discovery:
         self.lone: dict = {}  # path -> LoneSpec
         self._known: dict = {}  # folder -> PairSpec or None
         self.folders = Folders()  # each folder listed once (pcelint.inputs.folders), for the run
+        self.on_walk = None  # (if any) called with the number of pair folders a walk may have found
         self.config_pairs = self._config_pairs() if config.data.get("pairs") else None
 
     # -- config pairs ------------------------------------------------------------------------
@@ -313,6 +314,8 @@ class Discovery:
             members = set()
             folders = sorted({d for d in map(pair_folder_of, files) if d is not None},
                              key=_path_order)
+            if self.on_walk is not None:
+                self.on_walk(len(folders))
             for d in folders:
                 spec = self._convention_pair(Path(d))
                 if spec:

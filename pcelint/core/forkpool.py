@@ -9,6 +9,11 @@ as they come and gives them back in index order.
 
 A worker that fails (an exception that escaped the rules' own crash handling, a signal) fails the
 run: the parent stops the other workers and raises WorkerError, as the executor raised.
+
+A `Zygote` is the first worker, forked before the parent knows the run's units: it imports what
+the workers need (cryptography, PyYAML, the rules) while the parent lays out the pairs, then
+receives the run (pickled, through a pipe), forks the other workers itself (they inherit its
+imports) and works as the first of them. Results reach the parent as run_forked's do.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import pickle
 import select
 import signal
 import struct
+import time
 
 _HEAD = struct.Struct("<II")  # (unit index, length of the pickled result)
 _FAILED = 0xFFFFFFFF  # the index of a worker's last frame when it fails: its traceback follows
@@ -32,13 +38,9 @@ class WorkerError(RuntimeError):
 def run_forked(count: int, jobs: int, work, start=None, done=None) -> list:
     """[work(0), ..., work(count - 1)] computed by `jobs` forked workers; each calls `start()`
     once first; the parent calls `done()` after each result arrives (progress)."""
-    # Small chunks, so the workers finish within one of each other; at most MAX_TASKS of them,
-    # written before the fork: a pipe holds them all (4 KiB at most), no writer ever waits.
-    chunk = max(1, count // (jobs * 32), -(-count // MAX_TASKS))
+    chunk = _chunk(count, jobs)
     tasks_r, tasks_w = os.pipe()
-    for first in range(0, count, chunk):
-        os.write(tasks_w, _TASK.pack(first))
-    os.close(tasks_w)  # the workers read to its end
+    _write_tasks(tasks_w, count, chunk)
     workers: dict = {}  # result pipe fd -> pid
     reaped: set = set()
     gc.freeze()  # the parent's objects stay out of the workers' collections: no copy on write
@@ -63,13 +65,7 @@ def run_forked(count: int, jobs: int, work, start=None, done=None) -> list:
         for pid in workers.values():
             statuses.append(os.waitpid(pid, 0)[1])
             reaped.add(pid)
-        if failure is not None:
-            raise WorkerError(f"a worker failed:\n{failure}")
-        received = sum(r is not _MISSING for r in results)
-        if received != count or any(statuses):
-            raise WorkerError(f"a worker ended early ({received} of {count} results; exit "
-                              f"statuses {statuses})")
-        return results
+        return _outcome(results, count, failure, statuses)
     finally:
         gc.unfreeze()
         os.close(tasks_r)
@@ -77,6 +73,196 @@ def run_forked(count: int, jobs: int, work, start=None, done=None) -> list:
             os.close(fd)
             if pid not in reaped:
                 _stop(pid)
+
+
+_SIZE = struct.Struct("<Q")  # the length of a zygote's pickled run
+
+
+class Zygote:
+    """The pool's first worker, forked before the run's units are known: `prepare()` runs in it
+    at once (the imports the workers need), while the parent goes on. `run` then gives it the
+    run; `close` stops it unused. `start(payload)` and `work(index)` are run_forked's `start` and
+    `work`, given the payload `run` sends; at most `most` workers."""
+
+    def __init__(self, prepare, start, work, most: int):
+        self.most = max(1, most)
+        self.pid = None
+        job_r, job_w = os.pipe()
+        tasks_r, tasks_w = os.pipe()
+        outs = [os.pipe() for _ in range(self.most)]
+        parent_ends = [job_w, tasks_w, *(r for r, _ in outs)]
+        child_ends = [job_r, tasks_r, *(w for _, w in outs)]
+        try:
+            pid = os.fork()
+        except OSError:
+            _close(*parent_ends, *child_ends)
+            raise
+        if pid == 0:  # the zygote: never returns
+            _close(*parent_ends)
+            try:
+                os.setpgid(0, 0)  # (with its workers: `close` can stop the group as a last resort)
+            except OSError:
+                pass
+            signal.signal(signal.SIGTERM, _stop_workers)
+            _zygote(prepare, start, work, job_r, tasks_r, [w for _, w in outs])
+        _close(*child_ends)
+        try:
+            os.setpgid(pid, pid)  # (whichever of the two runs first)
+        except OSError:
+            pass
+        self.pid = pid
+        self._job_w, self._tasks_w = job_w, tasks_w
+        self._outs = [r for r, _ in outs]
+
+    def cpu_ticks(self) -> int:
+        """The zygote's CPU time so far, in clock ticks (0 when it cannot be read)."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError, TypeError):
+            return 0
+
+    def run(self, count: int, jobs: int, payload, done=None) -> list:
+        """[work(0), ..., work(count - 1)], computed by `jobs` workers (at most `most`): the
+        zygote and the ones it forks; `done()` after each result arrives (progress)."""
+        if self.pid is None:
+            raise WorkerError("the zygote was closed")
+        jobs = max(1, min(jobs, self.most))
+        chunk = _chunk(count, jobs)
+        try:
+            tasks_w, self._tasks_w = self._tasks_w, None
+            _write_tasks(tasks_w, count, chunk)
+            data = pickle.dumps((count, jobs, chunk, payload), protocol=pickle.HIGHEST_PROTOCOL)
+            job_w, self._job_w = self._job_w, None
+            try:
+                _write_all(job_w, _SIZE.pack(len(data)) + data)
+            except BrokenPipeError:
+                pass  # it failed before reading: its traceback is in its result pipe
+            finally:
+                os.close(job_w)
+            unused, self._outs = self._outs[jobs:], self._outs[:jobs]
+            _close(*unused)
+            results, failure = _collect(dict.fromkeys(self._outs), count, done)
+            pid, self.pid = self.pid, None
+            status = os.waitpid(pid, 0)[1]
+            return _outcome(results, count, failure, [status])
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the zygote and its workers (if still running), close every pipe; idempotent."""
+        _close(*(fd for fd in (self._job_w, self._tasks_w) if fd is not None), *self._outs)
+        self._job_w = self._tasks_w = None
+        self._outs = []
+        if self.pid is not None:
+            pid, self.pid = self.pid, None
+            _end(pid)
+
+
+GRACE = 2.0  # seconds a zygote has to stop its workers and exit before its group is killed
+
+
+def _end(pid: int) -> None:
+    """Stop a zygote and reap it: SIGTERM, on which it stops and reaps its workers; SIGKILL to
+    its process group if it has not exited within GRACE (e.g. stuck in a C call)."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except OSError:
+        pass
+    deadline = time.monotonic() + GRACE
+    while True:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+        except ChildProcessError:
+            return
+        if time.monotonic() > deadline:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            _stop(pid)
+            return
+        time.sleep(0.001)
+
+
+_CHILDREN: list = []  # a zygote's workers
+
+
+def _stop_workers(signum, frame) -> None:
+    """A zygote's SIGTERM handler: its workers stopped and reaped, then its exit."""
+    for pid in _CHILDREN:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+    os._exit(1)
+
+
+def _zygote(prepare, start, work, job_r: int, tasks_r: int, outs: list) -> None:
+    """The zygote's life: `prepare()`, then the run from the parent (none: it exits), its
+    workers forked, and its own share of the units."""
+    children = _CHILDREN
+    try:
+        prepare()
+        head = _read_exact(job_r, _SIZE.size)
+        data = None if head is None else _read_exact(job_r, _SIZE.unpack(head)[0])
+        if data is None:  # closed unused
+            os._exit(0)
+        os.close(job_r)
+        count, jobs, chunk, payload = pickle.loads(data)
+        del data
+        gc.freeze()  # (as run_forked does: no copy on write of the shared objects)
+        for index in range(1, jobs):
+            # (SIGTERM held until the new worker is in `children`, which the handler stops)
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+            pid = os.fork()
+            if pid == 0:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                _close(*(w for i, w in enumerate(outs) if i != index))
+                _work(tasks_r, outs[index], count, chunk, work, lambda: start(payload))
+            children.append(pid)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        _close(*outs[1:])
+    except BaseException:
+        _tell_failure(outs[0])
+        for pid in children:
+            _stop(pid)
+        os._exit(1)
+    _work(tasks_r, outs[0], count, chunk, work, lambda: start(payload), children)
+
+
+def _close(*fds) -> None:
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def _chunk(count: int, jobs: int) -> int:
+    # Small chunks, so the workers finish within one of each other; at most MAX_TASKS of them,
+    # written before the workers start: a pipe holds them all (4 KiB at most), no writer waits.
+    return max(1, count // (jobs * 32), -(-count // MAX_TASKS))
+
+
+def _write_tasks(tasks_w: int, count: int, chunk: int) -> None:
+    for first in range(0, count, chunk):
+        os.write(tasks_w, _TASK.pack(first))
+    os.close(tasks_w)  # the workers read to its end
+
+
+def _outcome(results: list, count: int, failure, statuses: list) -> list:
+    if failure is not None:
+        raise WorkerError(f"a worker failed:\n{failure}")
+    received = sum(r is not _MISSING for r in results)
+    if received != count or any(statuses):
+        raise WorkerError(f"a worker ended early ({received} of {count} results; exit "
+                          f"statuses {statuses})")
+    return results
 
 
 _MISSING = object()
@@ -124,7 +310,8 @@ def _stop(pid: int) -> None:
         pass  # already reaped
 
 
-def _work(tasks_r: int, out_w: int, count: int, chunk: int, work, start) -> None:
+def _work(tasks_r: int, out_w: int, count: int, chunk: int, work, start, children=()) -> None:
+    """A worker's life: its units, then its exit (after its own `children`, a zygote's)."""
     code = 0
     try:
         if start is not None:
@@ -139,15 +326,26 @@ def _work(tasks_r: int, out_w: int, count: int, chunk: int, work, start) -> None
                 _write_all(out_w, _HEAD.pack(index, len(payload)) + payload)
     except BaseException:  # (an interrupt too) told to the parent, which raises
         code = 1
-        try:
-            import traceback  # (only for a failure: it loads linecache and tokenize)
-
-            text = traceback.format_exc().encode("utf-8", "replace")
-            _write_all(out_w, _HEAD.pack(_FAILED, len(text)) + text)
-        except BaseException:
-            pass
+        _tell_failure(out_w)
     finally:
+        for pid in children:
+            try:
+                if os.waitpid(pid, 0)[1]:
+                    code = 1
+            except BaseException:
+                code = 1
         os._exit(code)  # never back into the parent's code, no atexit, no flush of its buffers
+
+
+def _tell_failure(out_w: int) -> None:
+    """The traceback of the exception being handled, to the parent (which raises WorkerError)."""
+    try:
+        import traceback  # (only for a failure: it loads linecache and tokenize)
+
+        text = traceback.format_exc().encode("utf-8", "replace")
+        _write_all(out_w, _HEAD.pack(_FAILED, len(text)) + text)
+    except BaseException:
+        pass
 
 
 def _read_exact(fd: int, size: int) -> bytes | None:
@@ -166,4 +364,4 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-__all__ = ["WorkerError", "run_forked"]
+__all__ = ["WorkerError", "Zygote", "run_forked"]

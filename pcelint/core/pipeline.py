@@ -3,11 +3,12 @@ the run-level rules and post-processing. The result is complete: reporters do no
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from pcelint.core.cache import open_cache
 from pcelint.core.engine import lint_unit, load_node_file, masked_file_lines, run_scope
 from pcelint.core.findings import LEVEL_RANK, RunResult
-from pcelint.core.model import Pair, PairSpec, Pce
+from pcelint.core.model import LoneSpec, Pair, PairSpec, Pce
 from pcelint.core.owners import Owners
 from pcelint.core.registry import all_rules, resolve
 from pcelint.inputs import preload
@@ -38,6 +39,74 @@ def _lint_in_worker(spec):
                  _worker_state["results"])
 
 
+def _pack(spec) -> tuple:
+    """A unit as a zygote receives it: path texts (a Path costs microseconds to unpickle; each
+    worker builds the Paths of its own units, `_unpack`)."""
+    if isinstance(spec, LoneSpec):
+        return (str(spec.path),)
+    return (spec.name, [str(p) for p in spec.active], [str(p) for p in spec.standby],
+            str(spec.folder), spec.options)
+
+
+def _unpack(packed: tuple):
+    if len(packed) == 1:
+        return LoneSpec(Path(packed[0]))
+    name, active, standby, folder, options = packed
+    return PairSpec(name, [Path(p) for p in active], [Path(p) for p in standby], Path(folder),
+                    options)
+
+
+def _zygote_start(payload) -> None:
+    codes, settings, cache, results, packed = payload
+    if results is not None:
+        results.folders = of_run(cache)  # (the listings came along in the cache)
+    _init_worker(codes, settings, cache, results)
+    _worker_state["packed"] = packed
+
+
+def _zygote_work(index: int):
+    return _lint_in_worker(_unpack(_worker_state["packed"][index]))
+
+
+class EarlyPool:
+    """The pool's first worker (a forkpool.Zygote), forked as soon as the run looks large enough
+    for a pool (`expect`): it imports the rules (`rules_of()` gives them) and what the workers
+    need (cryptography, PyYAML) while this process finds the units; lint_units closes it when the
+    run turns out too small for a pool. None is forked where no pool could run (no fork, one job,
+    one idle CPU) and when a result cache is there: a warm run forks no worker."""
+
+    def __init__(self, settings, rules_of):
+        self.settings = settings
+        self.rules_of = rules_of
+        self.zygote = None
+
+    def expect(self, units: int) -> None:
+        """The run may hold `units` units (an estimate: discovery has not laid them out yet)."""
+        settings = self.settings
+        if self.zygote is not None or units < max(POOL_MIN_UNITS, 2 * UNITS_PER_WORKER):
+            return
+        # (the idle CPUs measured without a sleep, which would cost what the zygote saves)
+        jobs = pool_jobs(units, settings.jobs, wait=False)
+        if jobs == 1 or not hasattr(os, "fork"):
+            return
+        if settings.cache_dir is not None and os.path.lexists(settings.cache_dir):
+            return
+        from pcelint.core.forkpool import Zygote
+
+        rules_of = self.rules_of
+
+        def prepare():
+            rules = resolve(rules_of())
+            preload(set().union(*(r.needs for r in rules)))
+
+        self.zygote = Zygote(prepare, _zygote_start, _zygote_work, jobs)
+        _HELPERS.append(self.zygote)
+
+    def close(self) -> None:
+        if self.zygote is not None:
+            self.zygote.close()
+
+
 def _lint(spec, rules, settings, cache, results):
     """One unit not found in the result cache: linted, and stored there when there is one."""
     if results is None:
@@ -53,6 +122,7 @@ def _advance(progress):
 IDLE_WINDOW = 0.05  # seconds over which /proc/stat's idle time is sampled, when the run cannot tell
 MIN_TICKS = 10  # clock ticks (all CPUs) a run-long sample must span to be used
 _MARK: list = [None]  # the CPU sample at the start of the run (mark_run_start)
+_HELPERS: list = []  # the run's zygotes: their CPU time is the run's own
 try:
     _TICKS = os.sysconf("SC_CLK_TCK")  # /proc/stat's unit
 except (AttributeError, ValueError, OSError):
@@ -62,17 +132,18 @@ except (AttributeError, ValueError, OSError):
 def mark_run_start() -> None:
     """Sample the CPUs at the start of a run: the pool's choice then measures the time the run
     has taken so far (discovery, imports) instead of sleeping IDLE_WINDOW."""
+    _HELPERS.clear()
     _MARK[0] = _sample()
 
 
-def idle_cpus() -> int:
+def idle_cpus(wait: bool = True) -> int:
     """CPUs no other process is using, at least 1: measured since the run started (what is not
     used by others: idle time plus this process's own), else over IDLE_WINDOW from /proc/stat
     (what is idle now: the 1-minute load average also counts the runs that just ended, e.g. the
-    previous commit's hook), else from the 1-minute load average."""
+    previous commit's hook; not when `wait` is false), else from the 1-minute load average."""
     count = os.cpu_count() or 1
     idle = free_share(_MARK[0], _sample())
-    if idle is None:
+    if idle is None and wait:
         idle = idle_share(_cpu_times, IDLE_WINDOW)
     if idle is None:
         try:
@@ -100,7 +171,8 @@ def _sample() -> tuple | None:
     if times is None:
         return None
     own = os.times()
-    return (*times, round((own.user + own.system) * _TICKS))
+    helpers = sum(h.cpu_ticks() for h in _HELPERS if h.pid is not None)
+    return (*times, round((own.user + own.system) * _TICKS) + helpers)
 
 
 def idle_share(sample, window: float) -> float | None:
@@ -132,19 +204,20 @@ def _cpu_times() -> tuple | None:
     return sum(ticks), ticks[3] + ticks[4]
 
 
-def pool_jobs(units: int, requested: int) -> int:
+def pool_jobs(units: int, requested: int, wait: bool = True) -> int:
     """Workers for `units` units to lint: at most `requested`, only as many as have enough work
-    (UNITS_PER_WORKER each) and as there are idle CPUs; 1 means no pool."""
+    (UNITS_PER_WORKER each) and as there are idle CPUs (`wait`: see idle_cpus); 1 means no pool."""
     if requested <= 1 or units < max(POOL_MIN_UNITS, 2 * UNITS_PER_WORKER):
         return 1
-    return max(1, min(requested, units // UNITS_PER_WORKER, idle_cpus()))
+    return max(1, min(requested, units // UNITS_PER_WORKER, idle_cpus(wait)))
 
 
-def lint_units(units, rules, settings, cache=None, progress=None, results=None) -> list:
+def lint_units(units, rules, settings, cache=None, progress=None, results=None,
+               zygote=None) -> list:
     """`cache` seeds each process's input cache (e.g. the run's DNS answers); `progress` (if any)
     is advanced once per unit done; `results` is the persistent result cache (None: off): looked
     up here, before any pool, so a warm run forks no worker; only the units it does not hold are
-    linted (and stored)."""
+    linted (and stored). `zygote` (early_pool's, if any) becomes the pool, or is closed."""
     cache = {} if cache is None else cache
     out: list = [None] * len(units)
     todo = list(range(len(units)))
@@ -160,12 +233,17 @@ def lint_units(units, rules, settings, cache=None, progress=None, results=None) 
     specs = [units[i] for i in todo]
     if specs:
         rules = resolve(rules)
-    jobs = pool_jobs(len(specs), settings.jobs)
+    jobs = pool_jobs(len(specs), settings.jobs, wait=zygote is None)
+    if zygote is not None and jobs == 1:
+        zygote.close()
     done = []
     if jobs == 1:
         for spec in specs:
             done.append(_lint(spec, rules, settings, cache, results))
             _advance(progress)
+    elif zygote is not None:
+        payload = ([r.code for r in rules], settings, cache, results, [_pack(s) for s in specs])
+        done = zygote.run(len(specs), jobs, payload, done=lambda: _advance(progress))
     elif hasattr(os, "fork"):
         from pcelint.core.forkpool import run_forked
 
@@ -213,8 +291,9 @@ def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
     return cache, notes
 
 
-def execute(units, rules, settings, progress=None, folders=None) -> RunResult:
-    """`folders`: discovery's folder listings (inputs.folders), which the run goes on with."""
+def execute(units, rules, settings, progress=None, folders=None, zygote=None) -> RunResult:
+    """`folders`: discovery's folder listings (inputs.folders), which the run goes on with;
+    `zygote`: the pool's first worker, if early_pool started one."""
     result = RunResult(rules=rules)
     result.owners = Owners.of_units(units, settings)
     unread: dict = {}  # report path -> path, of linted files whose lines no worker sent back
@@ -226,7 +305,8 @@ def execute(units, rules, settings, progress=None, folders=None) -> RunResult:
     results = open_results(settings, rules)
     if progress is not None:
         progress.phase = "linting"
-    for spec, unit in zip(units, lint_units(units, rules, settings, cache, progress, results)):
+    for spec, unit in zip(units, lint_units(units, rules, settings, cache, progress, results,
+                                            zygote)):
         merge(result, unit)
         result.sources.update(unit.sources)
         unread.update(unit.unread)

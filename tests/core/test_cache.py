@@ -412,7 +412,7 @@ def test_a_pool_fills_the_cache_and_a_warm_run_forks_no_worker(tree, linted, mon
     for n in range(2, 6):
         shutil.copytree(tree / "pces/prod", tree / f"pces/prod{n}")
     monkeypatch.setattr(pipeline, "UNITS_PER_WORKER", 1)
-    monkeypatch.setattr(pipeline, "idle_cpus", lambda: 2)
+    monkeypatch.setattr(pipeline, "idle_cpus", lambda wait=True: 2)
     args = ["check", "pces", "--format", "json", "--now", NOW, "--zone-file", "corp.zone"]
     serial = run([*args, "--jobs", "1", "--no-cache"], cwd=tree)
     assert pipeline.pool_jobs(5, 2) == 2
@@ -429,12 +429,12 @@ def test_a_pool_fills_the_cache_and_a_warm_run_forks_no_worker(tree, linted, mon
 
 
 def test_the_pool_is_used_only_when_it_pays(monkeypatch):
-    monkeypatch.setattr(pipeline, "idle_cpus", lambda: 2)
+    monkeypatch.setattr(pipeline, "idle_cpus", lambda wait=True: 2)
     assert pipeline.pool_jobs(3, 8) == 1
     assert pipeline.pool_jobs(2 * pipeline.UNITS_PER_WORKER - 1, 8) == 1
     assert pipeline.pool_jobs(400, 1) == 1
     assert pipeline.pool_jobs(400, 8) == 2
-    monkeypatch.setattr(pipeline, "idle_cpus", lambda: 1)
+    monkeypatch.setattr(pipeline, "idle_cpus", lambda wait=True: 1)
     assert pipeline.pool_jobs(400, 8) == 1
 
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from pcelint.core.forkpool import WorkerError, run_forked
+from pcelint.core.forkpool import WorkerError, Zygote, run_forked
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on POSIX only")
 
@@ -114,3 +114,156 @@ def test_a_fork_that_fails_leaves_nothing_behind(monkeypatch):
     with pytest.raises(BlockingIOError):
         run_forked(10, 2, lambda i: i)
     assert open_fds() == fds and no_children_left()
+
+
+# -- the zygote: the first worker, forked before the run is known -----------------------------
+
+def _square(i):
+    return i, i * i, os.getpid()
+
+
+def _started(payload):
+    _STATE["payload"] = payload
+
+
+_STATE: dict = {}
+
+
+def _with_payload(i):
+    return _STATE["payload"][i], os.getpid()
+
+
+@pytest.mark.parametrize("count, jobs, most", [(1, 2, 2), (7, 2, 2), (100, 3, 3), (1000, 2, 2),
+                                               (50, 4, 2)])
+def test_a_zygote_gives_every_result_in_index_order(count, jobs, most):
+    fds, progress = open_fds(), []
+    zygote = Zygote(lambda: None, _started, _with_payload, most)
+    out = zygote.run(count, jobs, [f"unit {i}" for i in range(count)],
+                     done=lambda: progress.append(1))
+    assert [value for value, _ in out] == [f"unit {i}" for i in range(count)]
+    workers = {pid for _, pid in out}
+    assert os.getpid() not in workers and len(workers) <= min(jobs, most)
+    assert len(progress) == count and "payload" not in _STATE  # (set in the workers only)
+    assert zygote.pid is None and open_fds() == fds and no_children_left()
+
+
+def test_the_zygote_prepares_before_the_run_and_its_workers_inherit_it():
+    def prepare():
+        _STATE["prepared_in"] = os.getpid()
+
+    def work(i):
+        time.sleep(0.001)  # (both take units)
+        return _STATE["prepared_in"], os.getpid()
+
+    out = Zygote(prepare, _started, work, 2).run(200, 2, None)
+    (prepared_in,) = {p for p, _ in out}  # once, in the zygote; its worker inherited it
+    workers = {w for _, w in out}
+    assert prepared_in != os.getpid() and "prepared_in" not in _STATE
+    assert prepared_in in workers and len(workers) == 2
+
+
+def test_the_work_is_shared_by_the_zygote_and_its_workers():
+    def work(i):
+        time.sleep(0.002)
+        return os.getpid()
+
+    assert len(set(Zygote(lambda: None, _started, work, 2).run(100, 2, None))) == 2
+
+
+def test_a_zygote_closed_unused_leaves_nothing_behind():
+    fds = open_fds()
+    zygote = Zygote(lambda: time.sleep(60), _started, _square, 2)  # still preparing
+    pid = zygote.pid
+    started = time.monotonic()
+    zygote.close()
+    zygote.close()  # (idempotent)
+    assert time.monotonic() - started < 30
+    assert open_fds() == fds and no_children_left()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)
+
+
+def test_a_zygote_whose_prepare_fails_fails_the_run_with_its_traceback():
+    def prepare():
+        raise ImportError("no cryptography here")
+
+    fds = open_fds()
+    with pytest.raises(WorkerError, match="no cryptography here"):
+        Zygote(prepare, _started, _square, 2).run(10, 2, None)
+    assert open_fds() == fds and no_children_left()
+
+
+@pytest.mark.parametrize("who", ["zygote", "worker"])
+def test_a_failing_unit_in_either_fails_the_run(who):
+    zygote_pid = []
+
+    def work(i):
+        if i == 40 and (os.getpid() == zygote_pid[0]) == (who == "zygote"):
+            raise ValueError("unit forty is broken")
+        time.sleep(0.001)
+        return i
+
+    def prepare():
+        zygote_pid.append(os.getpid())
+
+    fds = open_fds()
+    # (the unit may land on the other process: then the run succeeds; both are fine, never a hang)
+    try:
+        out = Zygote(prepare, _started, work, 2).run(80, 2, None)
+    except WorkerError as exc:
+        assert "unit forty is broken" in str(exc)
+    else:
+        assert out == list(range(80))
+    assert open_fds() == fds and no_children_left()
+
+
+def test_a_killed_worker_of_the_zygote_fails_the_run():
+    def work(i):
+        if i == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return i
+
+    fds = open_fds()
+    with pytest.raises(WorkerError, match="ended early"):
+        Zygote(lambda: None, _started, work, 2).run(20, 2, None)
+    assert open_fds() == fds and no_children_left()
+
+
+def test_a_parent_that_stops_midway_stops_the_zygote_and_its_workers():
+    def work(i):
+        time.sleep(0.01)
+        return i
+
+    def done():
+        raise KeyboardInterrupt
+
+    fds = open_fds()
+    zygote = Zygote(lambda: None, _started, work, 2)
+    pid = zygote.pid
+    with pytest.raises(KeyboardInterrupt):
+        zygote.run(500, 2, None, done=done)
+    assert open_fds() == fds and no_children_left()
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)  # (the workers it forked were in its process group)
+
+
+def test_a_zygote_that_cannot_fork_leaves_nothing_behind(monkeypatch):
+    import pcelint.core.forkpool as forkpool
+
+    def fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    fds = open_fds()
+    monkeypatch.setattr(forkpool.os, "fork", fork)
+    with pytest.raises(BlockingIOError):
+        Zygote(lambda: None, _started, _square, 2)
+    assert open_fds() == fds and no_children_left()
+
+
+def test_the_zygote_cpu_time_is_readable():
+    zygote = Zygote(lambda: sum(range(3_000_000)), _started, _square, 2)
+    try:
+        assert zygote.run(5, 2, None)[4][:2] == (4, 16)
+    finally:
+        zygote.close()
+    assert zygote.cpu_ticks() == 0  # (reaped: nothing to read)

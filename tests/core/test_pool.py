@@ -1,5 +1,5 @@
-"""The process pool (issue 17): workers forked after the heavy imports, results identical to one
-process. The pool is forced (UNITS_PER_WORKER = 1, two idle CPUs): how fast it is stays in the
+"""The process pool (issue 17): workers forked after the heavy imports (by a zygote forked before
+discovery, or by the parent after it), results identical to one process. The pool is forced (UNITS_PER_WORKER = 1, two idle CPUs): how fast it is stays in the
 benchmark, not here."""
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from helpers.cli import run_cli as run
 from helpers.pairkit import write_pair
 from helpers.paths import ROOT
 
+import pcelint.core.forkpool as forkpool
 import pcelint.core.pipeline as pipeline
 
 NOW = "2024-06-01T00:00:00Z"
@@ -40,25 +41,91 @@ def fleet(tmp_path):
 
 @pytest.fixture
 def forced_pool(monkeypatch):
-    """A pool whenever --jobs allows one; records what the parent preloads before forking."""
+    """A pool whenever --jobs allows one. Records which pool ran ("zygote": its first worker
+    forked before discovery, core.pipeline.EarlyPool; "forked": all forked after discovery), how
+    many zygotes were forked, and what the parent preloaded before forking."""
     monkeypatch.setattr(pipeline, "UNITS_PER_WORKER", 1)
-    monkeypatch.setattr(pipeline, "idle_cpus", lambda: 2)
-    preloaded = []
-    real = pipeline.preload
-    monkeypatch.setattr(pipeline, "preload", lambda needs: preloaded.append(set(needs)) or
-                        real(needs))
-    return preloaded
+    monkeypatch.setattr(pipeline, "idle_cpus", lambda wait=True: 2)
+    seen: dict = {"preloaded": [], "pools": [], "zygotes": 0}
+    real_preload, real_forked = pipeline.preload, forkpool.run_forked
+    real_init, real_run = forkpool.Zygote.__init__, forkpool.Zygote.run
+    monkeypatch.setattr(pipeline, "preload", lambda needs: seen["preloaded"].append(set(needs))
+                        or real_preload(needs))
+    monkeypatch.setattr(forkpool, "run_forked", lambda *a, **k: seen["pools"].append("forked")
+                        or real_forked(*a, **k))
+
+    def init(self, *args, **kwargs):
+        seen["zygotes"] += 1
+        real_init(self, *args, **kwargs)
+
+    def run_zygote(self, *args, **kwargs):
+        seen["pools"].append("zygote")
+        return real_run(self, *args, **kwargs)
+
+    monkeypatch.setattr(forkpool.Zygote, "__init__", init)
+    monkeypatch.setattr(forkpool.Zygote, "run", run_zygote)
+    return seen
+
+
+def no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
 
 
 @pytest.mark.parametrize("fmt", ("json", "text", "sarif"))
 def test_a_pool_reports_what_one_process_reports(fleet, forced_pool, fmt):
+    """A folder of pair folders: the pool's first worker is forked before discovery."""
     args = ["check", "pces", "--format", fmt, "--color", "never", "--now", NOW, "--no-cache"]
     serial = run([*args, "--jobs", "1"], cwd=fleet)
-    assert forced_pool == []
+    assert forced_pool == {"preloaded": [], "pools": [], "zygotes": 0}
     pooled = run([*args, "--jobs", "2"], cwd=fleet)
-    assert len(forced_pool) == 1 and "certs" in forced_pool[0]  # the pool was used
+    # the zygote imported what the workers need, not this process
+    assert forced_pool == {"preloaded": [], "pools": ["zygote"], "zygotes": 1}
     assert pooled == serial
     assert serial[0] == 1 and "PCE402" in serial[1] and "PCE404" in serial[1]
+    assert no_children_left()
+
+
+def test_pairs_nested_deeper_fork_the_zygote_after_the_walk(fleet, forced_pool, monkeypatch):
+    (fleet / "sites" / "eu").mkdir(parents=True)
+    shutil.move(fleet / "pces", fleet / "sites" / "eu" / "pces")
+    args = ["check", "sites", "--format", "json", "--now", NOW, "--no-cache"]
+    serial = run([*args, "--jobs", "1"], cwd=fleet)
+    expected = []
+    real = pipeline.EarlyPool.expect
+    monkeypatch.setattr(pipeline.EarlyPool, "expect",
+                        lambda self, units: expected.append(units) or real(self, units))
+    pooled = run([*args, "--jobs", "2"], cwd=fleet)
+    assert expected == [1, 5]  # `sites` holds one entry; its walk finds five pair folders
+    assert forced_pool["pools"] == ["zygote"] and forced_pool["zygotes"] == 1
+    assert pooled == serial and serial[0] == 1
+
+
+def test_with_a_result_cache_the_pool_is_forked_after_discovery(fleet, forced_pool):
+    """A cache folder may hold the units (a warm run forks no worker): no zygote; the misses
+    go to workers forked after the parent imported what they need."""
+    args = ["check", "pces", "--format", "json", "--now", NOW]
+    serial = run([*args, "--jobs", "1", "--no-cache"], cwd=fleet)
+    (fleet / "cache").mkdir()
+    pooled = run([*args, "--jobs", "2", "--cache-dir", "cache"], cwd=fleet)
+    assert forced_pool["zygotes"] == 0 and forced_pool["pools"] == ["forked"]
+    assert len(forced_pool["preloaded"]) == 1 and "certs" in forced_pool["preloaded"][0]
+    assert pooled == serial
+
+
+def test_a_zygote_the_run_does_not_need_is_stopped(fleet, forced_pool):
+    """Four entries but one pair: the zygote forked for them is stopped, one process lints."""
+    for n in range(2, 6):
+        shutil.rmtree(fleet / "pces" / f"prod{n}")
+        (fleet / "pces" / f"notes{n}.txt").write_text("not a node file\n")
+    args = ["check", "pces", "--format", "json", "--now", NOW, "--no-cache"]
+    serial = run([*args, "--jobs", "1"], cwd=fleet)
+    pooled = run([*args, "--jobs", "2"], cwd=fleet)
+    assert forced_pool == {"preloaded": [], "pools": [], "zygotes": 1}
+    assert pooled == serial and no_children_left()
 
 
 def test_one_unit_preloads_nothing(fleet, forced_pool):
@@ -66,14 +133,57 @@ def test_one_unit_preloads_nothing(fleet, forced_pool):
     code, _, err = run(["check", "pces/prod1", "--format", "json", "--now", NOW, "--no-cache",
                         "--jobs", "2"], cwd=fleet)
     assert code == 0, err
-    assert forced_pool == []
+    assert forced_pool == {"preloaded": [], "pools": [], "zygotes": 0}
+
+
+def test_a_unit_reaches_a_zygote_as_it_was(fleet):
+    """A zygote receives each unit as path texts (core.pipeline._pack) and builds it again: the
+    same spec, down to the repr the result cache keys on."""
+    from pcelint.core.model import LoneSpec, PairOptions, PairSpec, Placed
+
+    options = PairOptions(name="prod", certificate="/x/server.crt", extra_names=[Placed("a.b")],
+                          traffic_disk_gb={"active": 10.0, "standby": 20.0}, max_ttl=30)
+    options.refused["private_key"] = "it is outside the linted tree"
+    units = [PairSpec("pces/prod1", [fleet / "pces/prod1/active/core0.yml"],
+                      [fleet / "pces/prod1/standby/core0.yml", fleet / "pces/prod1/standby/c1.yml"],
+                      fleet / "pces/prod1", options),
+             LoneSpec(fleet / "lone" / "runtime_env.yml")]
+    for unit in units:
+        again = pipeline._unpack(pipeline._pack(unit))
+        assert type(again) is type(unit) and repr(again) == repr(unit)
+
+
+def test_the_early_pool_choice_never_sleeps(monkeypatch):
+    monkeypatch.setattr(pipeline, "_MARK", [None])  # nothing measured yet
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(pipeline, "idle_share", lambda sample, window: pytest.fail("slept"))
+    monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (1.0, 0.0, 0.0))
+    assert pipeline.idle_cpus(wait=False) == 3
+    assert pipeline.pool_jobs(400, 8, wait=False) == 3
+
+
+def test_a_zygote_cpu_time_is_the_run_own(monkeypatch):
+    """The zygote works while the parent finds the units: the pool's choice must not count it
+    as another process's load."""
+    class Busy:
+        pid = 1234
+
+        def cpu_ticks(self):
+            return 25
+
+    monkeypatch.setattr(pipeline, "_cpu_times", lambda: (1000, 400))
+    monkeypatch.setattr(pipeline, "_HELPERS", [])
+    alone = pipeline._sample()[2]
+    monkeypatch.setattr(pipeline, "_HELPERS", [Busy()])
+    assert pipeline._sample()[2] == alone + 25
 
 
 WORKER_PROBE = """
 import os, sys
+import pcelint.core.forkpool as forkpool
 import pcelint.core.pipeline as pipeline
 pipeline.UNITS_PER_WORKER = 1
-pipeline.idle_cpus = lambda: 2
+pipeline.idle_cpus = lambda wait=True: 2
 real = pipeline._init_worker
 def probe(*args):
     heavy = ("cryptography.x509", "pcelint.inputs.tls.parse", "yaml", "pcelint.core.loader",
@@ -90,8 +200,8 @@ sys.exit(main(sys.argv[2:]))
 @pytest.mark.skipif(os.name != "posix", reason="workers are forked on POSIX only")
 def test_workers_are_forked_after_the_heavy_imports(fleet):
     """Each worker finds cryptography, the certificate parser, the providers and the YAML loader
-    already imported when it starts (inherited from the parent), instead of importing them again
-    on its first unit."""
+    already imported when it starts (by the zygote, which the other worker is forked from),
+    instead of importing them again on its first unit."""
     seen = fleet / "workers.txt"
     proc = subprocess.run(
         [sys.executable, "-c", WORKER_PROBE, str(seen), "check", "pces", "--format", "json",
