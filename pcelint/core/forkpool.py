@@ -75,7 +75,7 @@ def run_forked(count: int, jobs: int, work, start=None, done=None) -> list:
                 _stop(pid)
 
 
-_SIZE = struct.Struct("<Q")  # the length of a zygote's pickled run
+_JOB = struct.Struct("<QIII")  # a zygote's run: payload length, units, workers, chunk size
 
 
 class Zygote:
@@ -123,9 +123,11 @@ class Zygote:
         except (OSError, ValueError, IndexError, TypeError):
             return 0
 
-    def run(self, count: int, jobs: int, payload, done=None) -> list:
+    def run(self, count: int, jobs: int, payload: bytes, done=None) -> list:
         """[work(0), ..., work(count - 1)], computed by `jobs` workers (at most `most`): the
-        zygote and the ones it forks; `done()` after each result arrives (progress)."""
+        zygote and the ones it forks, each given `start(pickle.loads(payload))` first (pickled
+        by the caller, who can fall back when it cannot be); `done()` after each result arrives
+        (progress)."""
         if self.pid is None:
             raise WorkerError("the zygote was closed")
         jobs = max(1, min(jobs, self.most))
@@ -133,10 +135,9 @@ class Zygote:
         try:
             tasks_w, self._tasks_w = self._tasks_w, None
             _write_tasks(tasks_w, count, chunk)
-            data = pickle.dumps((count, jobs, chunk, payload), protocol=pickle.HIGHEST_PROTOCOL)
             job_w, self._job_w = self._job_w, None
             try:
-                _write_all(job_w, _SIZE.pack(len(data)) + data)
+                _write_all(job_w, _JOB.pack(len(payload), count, jobs, chunk) + payload)
             except BrokenPipeError:
                 pass  # it failed before reading: its traceback is in its result pipe
             finally:
@@ -207,12 +208,13 @@ def _zygote(prepare, start, work, job_r: int, tasks_r: int, outs: list) -> None:
     children = _CHILDREN
     try:
         prepare()
-        head = _read_exact(job_r, _SIZE.size)
-        data = None if head is None else _read_exact(job_r, _SIZE.unpack(head)[0])
+        head = _read_exact(job_r, _JOB.size)
+        size, count, jobs, chunk = _JOB.unpack(head) if head else (0, 0, 0, 0)
+        data = None if head is None else _read_exact(job_r, size)
         if data is None:  # closed unused
             os._exit(0)
         os.close(job_r)
-        count, jobs, chunk, payload = pickle.loads(data)
+        payload = pickle.loads(data)
         del data
         gc.freeze()  # (as run_forked does: no copy on write of the shared objects)
         for index in range(1, jobs):

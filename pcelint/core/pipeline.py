@@ -56,6 +56,18 @@ def _unpack(packed: tuple):
                     options)
 
 
+def _payload(rules, settings, cache, results, specs) -> bytes | None:
+    """What a zygote's workers need of the run, pickled; None when something in it cannot be
+    (the workers are then forked after discovery, as without a zygote, and inherit it)."""
+    import pickle
+
+    try:
+        return pickle.dumps(([r.code for r in rules], settings, cache, results,
+                             [_pack(s) for s in specs]), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        return None
+
+
 def _zygote_start(payload) -> None:
     codes, settings, cache, results, packed = payload
     if results is not None:
@@ -241,10 +253,11 @@ def lint_units(units, rules, settings, cache=None, progress=None, results=None,
         for spec in specs:
             done.append(_lint(spec, rules, settings, cache, results))
             _advance(progress)
-    elif zygote is not None:
-        payload = ([r.code for r in rules], settings, cache, results, [_pack(s) for s in specs])
+    elif zygote is not None and (payload := _payload(rules, settings, cache, results, specs)):
         done = zygote.run(len(specs), jobs, payload, done=lambda: _advance(progress))
     elif hasattr(os, "fork"):
+        if zygote is not None:
+            zygote.close()
         from pcelint.core.forkpool import run_forked
 
         preload(set().union(*(r.needs for r in rules)))  # forked workers inherit, not re-import

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import signal
 import time
 
@@ -127,6 +128,7 @@ def _started(payload):
 
 
 _STATE: dict = {}
+NOTHING = pickle.dumps(None)
 
 
 def _with_payload(i):
@@ -138,7 +140,7 @@ def _with_payload(i):
 def test_a_zygote_gives_every_result_in_index_order(count, jobs, most):
     fds, progress = open_fds(), []
     zygote = Zygote(lambda: None, _started, _with_payload, most)
-    out = zygote.run(count, jobs, [f"unit {i}" for i in range(count)],
+    out = zygote.run(count, jobs, pickle.dumps([f"unit {i}" for i in range(count)]),
                      done=lambda: progress.append(1))
     assert [value for value, _ in out] == [f"unit {i}" for i in range(count)]
     workers = {pid for _, pid in out}
@@ -155,7 +157,7 @@ def test_the_zygote_prepares_before_the_run_and_its_workers_inherit_it():
         time.sleep(0.001)  # (both take units)
         return _STATE["prepared_in"], os.getpid()
 
-    out = Zygote(prepare, _started, work, 2).run(200, 2, None)
+    out = Zygote(prepare, _started, work, 2).run(200, 2, NOTHING)
     (prepared_in,) = {p for p, _ in out}  # once, in the zygote; its worker inherited it
     workers = {w for _, w in out}
     assert prepared_in != os.getpid() and "prepared_in" not in _STATE
@@ -167,7 +169,7 @@ def test_the_work_is_shared_by_the_zygote_and_its_workers():
         time.sleep(0.002)
         return os.getpid()
 
-    assert len(set(Zygote(lambda: None, _started, work, 2).run(100, 2, None))) == 2
+    assert len(set(Zygote(lambda: None, _started, work, 2).run(100, 2, NOTHING))) == 2
 
 
 def test_a_zygote_closed_unused_leaves_nothing_behind():
@@ -189,7 +191,7 @@ def test_a_zygote_whose_prepare_fails_fails_the_run_with_its_traceback():
 
     fds = open_fds()
     with pytest.raises(WorkerError, match="no cryptography here"):
-        Zygote(prepare, _started, _square, 2).run(10, 2, None)
+        Zygote(prepare, _started, _square, 2).run(10, 2, NOTHING)
     assert open_fds() == fds and no_children_left()
 
 
@@ -209,7 +211,7 @@ def test_a_failing_unit_in_either_fails_the_run(who):
     fds = open_fds()
     # (the unit may land on the other process: then the run succeeds; both are fine, never a hang)
     try:
-        out = Zygote(prepare, _started, work, 2).run(80, 2, None)
+        out = Zygote(prepare, _started, work, 2).run(80, 2, NOTHING)
     except WorkerError as exc:
         assert "unit forty is broken" in str(exc)
     else:
@@ -225,7 +227,7 @@ def test_a_killed_worker_of_the_zygote_fails_the_run():
 
     fds = open_fds()
     with pytest.raises(WorkerError, match="ended early"):
-        Zygote(lambda: None, _started, work, 2).run(20, 2, None)
+        Zygote(lambda: None, _started, work, 2).run(20, 2, NOTHING)
     assert open_fds() == fds and no_children_left()
 
 
@@ -241,7 +243,7 @@ def test_a_parent_that_stops_midway_stops_the_zygote_and_its_workers():
     zygote = Zygote(lambda: None, _started, work, 2)
     pid = zygote.pid
     with pytest.raises(KeyboardInterrupt):
-        zygote.run(500, 2, None, done=done)
+        zygote.run(500, 2, NOTHING, done=done)
     assert open_fds() == fds and no_children_left()
     with pytest.raises(ProcessLookupError):
         os.killpg(pid, 0)  # (the workers it forked were in its process group)
@@ -263,7 +265,7 @@ def test_a_zygote_that_cannot_fork_leaves_nothing_behind(monkeypatch):
 def test_the_zygote_cpu_time_is_readable():
     zygote = Zygote(lambda: sum(range(3_000_000)), _started, _square, 2)
     try:
-        assert zygote.run(5, 2, None)[4][:2] == (4, 16)
+        assert zygote.run(5, 2, NOTHING)[4][:2] == (4, 16)
     finally:
         zygote.close()
     assert zygote.cpu_ticks() == 0  # (reaped: nothing to read)

@@ -272,3 +272,16 @@ def test_a_run_marks_its_start(tmp_path, monkeypatch):
 def test_cpu_times_reads_proc_stat():
     total, idle = pipeline._cpu_times()
     assert 0 <= idle <= total
+
+
+def test_a_run_that_cannot_be_pickled_goes_to_workers_forked_after_discovery(fleet, forced_pool,
+                                                                             monkeypatch):
+    """(e.g. a plugin's rule options holding a function): nothing is lost, the zygote is stopped
+    and the parent forks the workers, which inherit the run."""
+    args = ["check", "pces", "--format", "json", "--now", NOW, "--no-cache"]
+    serial = run([*args, "--jobs", "1"], cwd=fleet)
+    real = pipeline._pack
+    monkeypatch.setattr(pipeline, "_pack", lambda spec: (real(spec), lambda: None))
+    pooled = run([*args, "--jobs", "2"], cwd=fleet)
+    assert forced_pool["zygotes"] == 1 and forced_pool["pools"] == ["forked"]
+    assert pooled == serial and no_children_left()
