@@ -152,11 +152,17 @@ def idle_cpus(wait: bool = True) -> int:
     """CPUs no other process is using, at least 1: measured since the run started (what is not
     used by others: idle time plus this process's own), else over IDLE_WINDOW from /proc/stat
     (what is idle now: the 1-minute load average also counts the runs that just ended, e.g. the
-    previous commit's hook; not when `wait` is false), else from the 1-minute load average."""
+    previous commit's hook; without `wait`, what is not running now), else from the 1-minute
+    load average."""
     count = os.cpu_count() or 1
     idle = free_share(_MARK[0], _sample())
     if idle is None and wait:
         idle = idle_share(_cpu_times, IDLE_WINDOW)
+    elif idle is None:  # what is not running now (this run aside): no sleep, no history
+        running = _running()
+        if running is not None:
+            running -= 1 + sum(h.pid is not None for h in _HELPERS)
+            idle = max(0, count - running) / count
     if idle is None:
         try:
             idle = max(0.0, count - os.getloadavg()[0]) / count
@@ -201,6 +207,15 @@ def idle_share(sample, window: float) -> float | None:
         return None
     total = second[0] - first[0]
     return None if total <= 0 else min(1.0, max(0.0, (second[1] - first[1]) / total))
+
+
+def _running() -> int | None:
+    """The processes running or ready to run now, this one included (/proc/loadavg)."""
+    try:
+        with open("/proc/loadavg", "rb") as handle:
+            return int(handle.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _cpu_times() -> tuple | None:

@@ -34,15 +34,21 @@ PROBE = 1 << 12  # a read after a short one: most likely the end of the file
 def read_fd(fd: int, limit: int, size: int | None = None) -> bytes:
     """Up to `limit + 1` bytes from an open descriptor, read in chunks of at most 1 MiB until the
     end of the file. `size` (the file's size from fstat, when known) sizes the first read (one byte
-    more, to see the end); after a read that returned less than asked, the next asks for 4 KiB
+    more, to see the end): a first read that returns exactly `size` bytes of the `size + 1` asked
+    has reached the end (a read of a regular file returns less than asked only there), and no
+    second read asks. After any other read that returned less than asked, the next asks for 4 KiB
     (a file that grew, or a /proc file, which reports no size, goes on in growing reads)."""
     chunks, left = [], limit + 1
     want = CHUNK if size is None else min(max(size, 0) + 1, CHUNK)
-    while left > 0:
-        chunk = os.read(fd, min(left, want))
-        if not chunk:
-            break
+    first = os.read(fd, min(left, want))
+    if size and len(first) == size < want:
+        return first
+    chunk = first
+    while chunk:
         chunks.append(chunk)
         left -= len(chunk)
+        if left <= 0:
+            break
         want = CHUNK if len(chunk) >= want else PROBE
+        chunk = os.read(fd, min(left, want))
     return b"".join(chunks)

@@ -153,13 +153,22 @@ def test_a_unit_reaches_a_zygote_as_it_was(fleet):
         assert type(again) is type(unit) and repr(again) == repr(unit)
 
 
-def test_the_early_pool_choice_never_sleeps(monkeypatch):
+@pytest.mark.parametrize("running, expected", [(1, 4), (2, 3), (4, 1), (9, 1), (None, 3)])
+def test_the_early_pool_choice_never_sleeps(monkeypatch, running, expected):
+    """Before the run has taken enough CPU time to measure: what is running now (this process
+    aside), else the load average; never a sleep."""
     monkeypatch.setattr(pipeline, "_MARK", [None])  # nothing measured yet
     monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 4)
     monkeypatch.setattr(pipeline, "idle_share", lambda sample, window: pytest.fail("slept"))
+    monkeypatch.setattr(pipeline, "_running", lambda: running)
     monkeypatch.setattr(pipeline.os, "getloadavg", lambda: (1.0, 0.0, 0.0))
-    assert pipeline.idle_cpus(wait=False) == 3
-    assert pipeline.pool_jobs(400, 8, wait=False) == 3
+    assert pipeline.idle_cpus(wait=False) == expected
+    assert pipeline.pool_jobs(400, 8, wait=False) == expected
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/loadavg"), reason="no /proc/loadavg (not Linux)")
+def test_running_reads_proc_loadavg():
+    assert pipeline._running() >= 1  # (this process)
 
 
 def test_a_zygote_cpu_time_is_the_run_own(monkeypatch):

@@ -26,7 +26,23 @@ def test_first_read_is_sized_from_fstat(tmp_path, monkeypatch):
     path = tmp_path / "node.yml"
     path.write_bytes(b"x" * 1500)
     assert read_regular(path, 1 << 20) == b"x" * 1500
-    assert asked == [1501, safeio.PROBE]  # the content, then the end; never 1 MiB
+    assert asked == [1501]  # the content, whose 1500 bytes of 1501 asked are the end; no 1 MiB
+
+
+def test_a_file_smaller_than_its_reported_size_is_read_to_its_end(tmp_path, monkeypatch):
+    """A short first read that is not the reported size (a file truncated after fstat, a sysfs
+    file reporting 4096) asks once more, for the end."""
+    asked = []
+    real = os.read
+    monkeypatch.setattr(safeio.os, "read", lambda fd, n: asked.append(n) or real(fd, n))
+    path = tmp_path / "f"
+    path.write_bytes(b"y" * 10)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert read_fd(fd, 1 << 20, 4096) == b"y" * 10
+    finally:
+        os.close(fd)
+    assert asked == [4097, safeio.PROBE]
 
 
 def test_a_file_larger_than_its_reported_size_is_read_whole(tmp_path):

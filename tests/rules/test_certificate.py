@@ -4,6 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from cryptography.x509.oid import ExtendedKeyUsageOID
@@ -417,16 +418,28 @@ def test_chain_verdicts_are_bounded_and_a_shared_one_stays(monkeypatch):
     assert len(verdicts) == 2
 
 
-def test_each_file_of_a_unit_is_hashed_once(tmp_path, monkeypatch):
-    hashed = []
-    real = certs.digest
-    monkeypatch.setattr(certs, "digest", lambda data: hashed.append(data) or real(data))
+def test_each_file_of_a_unit_is_read_and_hashed_once(tmp_path, monkeypatch):
+    """Eight node files name the same three files: each is read and hashed once, by the
+    certificate input; PCE201's file digests take the certificate and key from that read."""
+    import hashlib
+    from types import SimpleNamespace
+
+    from pcelint.inputs import digests
+
+    hashed, read = [], []
+    real_sha, real_read = hashlib.sha256, certs.read_regular
+    monkeypatch.setattr(digests, "hashlib", SimpleNamespace(
+        sha256=lambda data: hashed.append(data) or real_sha(data)))
+    for module in (certs, digests):
+        monkeypatch.setattr(module, "read_regular", lambda path, limit: read.append(
+            Path(path).name) or real_read(path, limit))
     files = good_files()
     cache: dict = {}
-    result = lint_engine(tmp_path, write_pair(tmp_path, files), cache=cache)
+    result = lint_engine(tmp_path, write_pair(tmp_path, files), cache=cache,
+                         select=("PCE4", "PCE201"))  # (PCE201: the file digests)
     assert engine_pins(result) == []
-    # eight node files name the same three files: each is read and hashed once
     assert sorted(hashed) == sorted(files.values())
+    assert sorted(read) == sorted(files)
     assert not any(key.startswith("certs.digests") for key in cache)  # dropped with the unit
 
 

@@ -14,7 +14,6 @@ only where a certificate rule runs (or in the parent before a process pool forks
 """
 from __future__ import annotations
 
-import hashlib
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,6 +43,7 @@ except (ImportError, AttributeError):  # cryptography's internals laid out other
 from pcelint.core.findings import slots_repr
 from pcelint.inputs import trace
 from pcelint.inputs.bounded import Bounded, table
+from pcelint.inputs.digests import unit_digest
 from pcelint.inputs.pem import CERT_LABELS, is_encrypted, key_blocks
 from pcelint.inputs.pem import blocks as pem_blocks
 from pcelint.inputs.safeio import read_regular
@@ -176,22 +176,6 @@ def read_file(path: Path, cache: dict, limit: int) -> tuple[bytes | None, str | 
     return files[key]
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _unit_digest(data: bytes, cache: dict) -> str:
-    """`digest(data)` once per file a unit read: the node files of a pair name the same
-    certificate, key and CA bundle (read once per unit: the same bytes object). Kept in the
-    unit's part of the input cache (pcelint.inputs.UNIT_KEYS), with the bytes, so an id is never
-    taken for another object's."""
-    memo = cache.setdefault("certs.digests", {})
-    entry = memo.get(id(data))
-    if entry is None or entry[0] is not data:
-        entry = memo[id(data)] = (data, digest(data))
-    return entry[1]
-
-
 def load_bundle(data: bytes, cache: dict, max_certs: int | None = None,
                 max_san_entries: int | None = None, skip_bad: bool = False) -> CertBundle:
     """Parse a certificate file (PEM bundle or DER), once per content and limits.
@@ -201,7 +185,7 @@ def load_bundle(data: bytes, cache: dict, max_certs: int | None = None,
     says which limit it exceeds (PCE401). With `skip_bad` (CA bundles) a certificate block that
     cannot be parsed is left out (`left_out`) instead of making the whole file unusable."""
     parsed = table(cache, "certs.bundles", PARSED_BOUND)
-    sha = _unit_digest(data, cache)
+    sha = unit_digest(data, cache)
     key = (sha, max_certs, max_san_entries, skip_bad)
     bundle = parsed.get(key)
     if bundle is None:
@@ -366,7 +350,7 @@ def public_key_facts(key) -> tuple[str, int | None, bytes]:
 def load_key(data: bytes, cache: dict) -> KeyInfo:
     """The public side of a private-key file, once per content. Never stores key material."""
     parsed = table(cache, "certs.keys", PARSED_BOUND)
-    sha = _unit_digest(data, cache)
+    sha = unit_digest(data, cache)
     info = parsed.get(sha)
     if info is None:
         with warnings.catch_warnings():
