@@ -588,6 +588,12 @@ def cert_chain(pair, ctx):
     yield from _skips(reasons)
     for group in usable:
         bundle, rel, at = group.bundle, group.cert.rel, _cert_at(group.first)
+        ca, node = group.first.ca, group.first.node
+        ca_usable = ca.located.named and ca.found and ca.value is not None and \
+            not ca.value.error and ca.value.certs
+        # the chain first: the signatures of a chain that builds need no second check for the
+        # order (parse._seed_signed)
+        chain = chain_problems(bundle, ca.value, now) if ca_usable else ()
         wrong = order_problem(bundle)
         if wrong:
             cert, issuer = wrong
@@ -597,7 +603,6 @@ def cert_chain(pair, ctx):
                 f"{issuer.index + 1} (line {issuer.line}, '{issuer.subject}'); put the leaf first, "
                 "then each issuer after the certificate it issued.",
                 at, (_cert_file(group, cert),), discriminator="order")
-        ca, node = group.first.ca, group.first.node
         if not ca.located.named:
             yield Skip(f"'{node.rel}' names no trusted_ca_bundle, so the chain is not checked")
         elif not ca.found:
@@ -612,7 +617,7 @@ def cert_chain(pair, ctx):
                        "chain is not checked")
         else:
             ca_at = tls.file_location(ca, ca.value.certs[0].line, "The CA bundle.")
-            for problem in chain_problems(bundle, ca.value, now):
+            for problem in chain:
                 verb = "does not build a chain" if problem.kind != "eku" else "has a chain"
                 reason = problem.reason if problem.kind != "verifier" else f"'{problem.reason}'"
                 yield Problem(

@@ -475,10 +475,19 @@ def test_each_signature_is_checked_once_per_certificate_and_issuer(monkeypatch):
                                                    serial=serial), inter), {})
         leaves.append(bundle)
         assert certs.order_problem(bundle) is None  # leaf -> intermediate, in file order
-        assert certs.chain_problem(bundle, ca, cg.NOW) is None  # the same, then -> the root
-    inter_root = ("CN=Test Intermediate CA", "CN=Test Root CA")
-    assert checked == [("CN=pce1", "CN=Test Intermediate CA"), inter_root,
-                       ("CN=pce2", "CN=Test Intermediate CA")]
+        assert certs.chain_problem(bundle, ca, cg.NOW) is None  # the verifier: the same, -> root
+    # the order checks verified each leaf -> intermediate; the verifier's chain gave
+    # intermediate -> root (it checked each signature of the chain it built)
+    assert checked == [("CN=pce1", "CN=Test Intermediate CA"), ("CN=pce2", "CN=Test Intermediate CA")]
+    assert certs.signed_by(leaves[0].certs[1], ca.certs[0]) == certs.SIGNED
+    checked.clear()
+    for serial in (3, 4):  # as PCE407 asks: the chain first, then the order
+        bundle = certs.load_bundle(cg.pem(cg.issue(f"pce{serial}", ALL, issuer=(inter, inter_key),
+                                                   serial=serial), inter), {})
+        assert certs.chain_problem(bundle, ca, cg.NOW) is None
+        assert certs.order_problem(bundle) is None
+        assert certs.signed_by(bundle.certs[0], bundle.certs[1]) == certs.SIGNED
+    assert checked == []  # every signature the order check needs came from the verifier's chain
     wrong = certs.load_bundle(cg.pem(inter, leaves[0].certs[0].obj), {})  # out of order
     assert certs.order_problem(wrong) == (wrong.certs[0], wrong.certs[1])
     assert certs.signed_by(wrong.certs[0], wrong.certs[1]) == certs.NAME_DIFFERS

@@ -496,6 +496,9 @@ def _chain_problems(bundle: CertBundle, ca: CertBundle, at: datetime) -> list[Ch
     serverAuth or clientAuth are named with what they allow; then cryptography's verifier judges
     the rest at a time when every certificate of the file is valid (validity is PCE404's)."""
     problems = []
+    # The verifier first: a chain it builds has had each of its signatures checked, which the
+    # issuer walk below and the order check (PCE407) then need not check again (_seed_signed).
+    reason = _verifier_problem(bundle, ca, at)
     missing = _missing_issuer(bundle, ca)
     if missing:
         problems.append(missing)
@@ -515,8 +518,7 @@ def _chain_problems(bundle: CertBundle, ca: CertBundle, at: datetime) -> list[Ch
                 "have the certificate issued under an intermediate whose extendedKeyUsage allows both "
                 "serverAuth and clientAuth (or has none), e.g. from a private or enterprise CA", cert))
     if missing:
-        return problems
-    reason = _verifier_problem(bundle, ca, at)
+        return problems  # (the verifier's reason would only repeat it)
     if reason:
         problems.append(ChainProblem(
             "verifier", reason, "correct the chain in the certificate file or the CA bundle"))
@@ -547,16 +549,37 @@ def _verifier_problem(bundle: CertBundle, ca: CertBundle, at: datetime) -> str |
             builder = (PolicyBuilder().store(Store([c.obj for c in ca.certs])).time(moment)
                        .extension_policies(ca_policy=ca_policy,
                                            ee_policy=ExtensionPolicy.permit_all()))
-            builder.build_client_verifier().verify(leaf.obj, [c.obj for c in bundle.certs[1:]])
+            verified = builder.build_client_verifier().verify(
+                leaf.obj, [c.obj for c in bundle.certs[1:]])
         except VerificationError as exc:
             reason = str(exc) or "no chain to a trusted root"
             continue
         except Exception as exc:  # noqa: BLE001 - certificate-only text, never key material
             return f"{type(exc).__name__}: {exc}"[:300]
+        _seed_signed(verified.chain, bundle, ca)
         return None
     if reason and "not valid at validation time" in reason:
         return None  # no moment where all of it is valid: PCE404 reports the dates
     return reason
+
+
+def _seed_signed(chain, bundle: CertBundle, ca: CertBundle) -> None:
+    """A chain the verifier built (leaf first): each certificate in it was signed by the next,
+    names and signature checked, so `signed_by` is SIGNED for each such pair of certificates of
+    the file or the CA bundle (what verify_directly_issued_by would say, without a second RSA or
+    ECDSA verification per pair)."""
+    known = [*bundle.certs, *ca.certs]
+
+    def info(obj):
+        return next((c for c in known if c.obj is obj), None) or \
+            next((c for c in known if c.obj == obj), None)
+
+    for cert, issuer in zip(chain, chain[1:]):
+        a, b = info(cert), info(issuer)
+        if a is not None and b is not None and a.obj.issuer == b.obj.subject:
+            key = ("signed", a.sha256, b.sha256)
+            if _VERIFIED.get(key) is None:
+                _VERIFIED[key] = SIGNED
 
 
 def _missing_issuer(bundle: CertBundle, ca: CertBundle) -> ChainProblem | None:
