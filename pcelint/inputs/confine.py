@@ -54,13 +54,30 @@ def outside_listed(path: str, folder: str | None, name: str | None, root, folder
     inside it (as `Folders.realpath` resolves it); anything else is asked of `outside`."""
     if folders is None or folder is None or not ENABLED or root is None:
         return outside(path, root, folders), None
-    if _folder_verdict(folder, str(root), root, folders) is None and _plain_name(name):
-        entries = folders.listing(folder)
+    if _plain_name(name):
+        entries = entries_inside(folder, root, folders)
         if entries is not None:
             kind = entries.get(name)
             if kind != LINK:
                 return None, kind or ""
     return outside(path, root, folders), None
+
+
+def entries_inside(folder: str, root, folders) -> dict | None:
+    """The listing of `folder` (name -> kind, inputs.folders) when the folder itself is judged
+    inside `root` (_folder_verdict), else None; remembered per folder and root with the
+    verdicts (the tree does not change during a run: the listing is the one kept). A name in it
+    that is no symlink is inside too (outside_listed)."""
+    verdicts = folders.verdicts
+    key = ("entries", folder, root)
+    found = verdicts.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = folders.listing(folder) \
+            if _folder_verdict(folder, str(root), root, folders) is None else None
+        if len(verdicts) >= 8192:
+            verdicts.clear()
+        verdicts[key] = found
+    return found
 
 
 def _plain_name(name: str) -> bool:
@@ -325,5 +342,5 @@ def config_glob(config, key_path, base: Path, pattern: str, root, max_files: int
     return files
 
 
-__all__ = ["ConfigError", "config_glob", "glob", "match_segment", "outside", "outside_listed",
-           "regular", "written_outside"]
+__all__ = ["ConfigError", "config_glob", "entries_inside", "glob", "match_segment", "outside",
+           "outside_listed", "regular", "written_outside"]

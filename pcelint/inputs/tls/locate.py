@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from pcelint.core.keys import CA_KEY, CERT_KEY, KEY_KEY
 from pcelint.inputs import trace
-from pcelint.inputs.confine import outside_listed
-from pcelint.inputs.folders import FILE
+from pcelint.inputs.confine import entries_inside, outside_listed
+from pcelint.inputs.folders import ENABLED, FILE, LINK
 
 # kind -> (node-file key, PairOptions attribute, config key / flag, for messages)
 KINDS = {
@@ -142,8 +142,17 @@ def locate(kind: str, node, pair, root=None, folders=None) -> Located:
         return Located(kind, written, path if _is_file(path, folders) else None, (str(path),), True)
     candidates = _candidates(written, node.path, pair.folder)
     checked, refused = [], []
+    listings = folders is not None and root is not None and ENABLED
     for candidate, where, name in candidates:
-        # (the kind of the entry, when the folder's listing tells it and the path is inside)
+        # (the kind of the entry, when the folder's listing tells it and the path is inside:
+        # confine.outside_listed's answer, asked here without a call per candidate)
+        if listings and where is not None and "\0" not in name:
+            entries = entries_inside(where, root, folders)
+            if entries is not None:
+                listed = entries.get(name)
+                if listed != LINK:
+                    checked.append((candidate, listed or ""))
+                    continue
         why, listed = (None, None) if root is None else outside_listed(
             candidate, where, name, root, folders)
         if why:
@@ -151,12 +160,14 @@ def locate(kind: str, node, pair, root=None, folders=None) -> Located:
         else:
             checked.append((candidate, listed))
     found = None
+    tracing = trace.ACTIVE is not None
     for candidate, listed in checked:
         if listed is None:
             hit = _is_file(candidate, folders)
         else:  # what folders.is_file answers from the same listing
             hit = listed == FILE
-            trace.probe(candidate, hit)
+            if tracing:
+                trace.probe(candidate, hit)
         if hit:
             found = candidate
             break
