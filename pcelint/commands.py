@@ -271,20 +271,23 @@ def _lint(args) -> int:
                              "(e.g. 'HEAD', 'origin/main').")
     early = EarlyPool(settings, lambda: enabled_rules(all_rules(), settings))
     if args.command != "pair" and not hook_without_files:
-        early.expect(_entries(targets))  # a folder of pair folders: a fleet
+        early.expect(_entries(targets, early.enough))  # a folder of pair folders: a fleet
     try:
         return _lint_units(args, settings, config, targets, repo_root, hook_without_files, early)
     finally:
         early.close()
 
 
-def _entries(targets) -> int:
-    """How many entries the folder PATHs hold, each listed once (files PATHs: none)."""
+def _entries(targets, enough: int) -> int:
+    """How many entries the folder PATHs hold (file PATHs: none), counted up to `enough`."""
     count = 0
     for target in targets:
         try:
             with os.scandir(target) as entries:
-                count += sum(1 for _ in entries)
+                for _ in entries:
+                    count += 1
+                    if count >= enough:
+                        return count
         except OSError:  # (a file, a missing path: discovery says what is wrong with it)
             pass
     return count

@@ -92,10 +92,15 @@ class EarlyPool:
         self.rules_of = rules_of
         self.zygote = None
 
+    @property
+    def enough(self) -> int:
+        """The fewest units a pool is started for (read when asked: UNITS_PER_WORKER)."""
+        return max(POOL_MIN_UNITS, 2 * UNITS_PER_WORKER)
+
     def expect(self, units: int) -> None:
         """The run may hold `units` units (an estimate: discovery has not laid them out yet)."""
         settings = self.settings
-        if self.zygote is not None or units < max(POOL_MIN_UNITS, 2 * UNITS_PER_WORKER):
+        if self.zygote is not None or units < self.enough:
             return
         # (the idle CPUs measured without a sleep, which would cost what the zygote saves)
         jobs = pool_jobs(units, settings.jobs, wait=False)
