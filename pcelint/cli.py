@@ -229,10 +229,28 @@ def tune_gc() -> None:
 
 
 def main(argv=None) -> int:
-    if argv is None:  # the program itself, not an in-process caller (tests, the pre-commit API)
-        tune_gc()
+    if argv is not None:  # an in-process caller (tests, the pre-commit API): Python as usual
+        return _main(argv)
+    tune_gc()  # the program itself
+    return end(_main(sys.argv[1:]))
+
+
+def end(code: int) -> int:
+    """The program's own end: its output flushed, the process ends without tearing the
+    interpreter down (freeing every object of a run costs ~9 ms at 400 pairs; mypy ends so too).
+    Nothing of pcelint's runs at exit: reports are written and closed, workers reaped. When the
+    output cannot be flushed (a closed pipe), Python's own exit reports it as usual."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return code
+    os._exit(code)
+
+
+def _main(argv) -> int:
     parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = list(argv)
     # `--` ends the options: every later argument is a PATH, even one that starts with '-' (the
     # pre-commit hook passes file names after it, so `--output=x.yml` is a file, not an option).
     after = None

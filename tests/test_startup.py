@@ -93,3 +93,29 @@ def test_the_program_tunes_the_garbage_collector_and_an_in_process_caller_keeps_
     with pytest.raises(SystemExit):
         main(["--version"])
     assert gc.get_threshold() == before
+
+
+END_PROBE = """
+import atexit, sys
+atexit.register(lambda: sys.stderr.write("interpreter torn down\\n"))
+import pcelint.cli
+sys.argv = ["pcelint", *sys.argv[1:]]
+pcelint.cli.main()
+"""
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_the_program_ends_without_tearing_the_interpreter_down(tree, fmt):
+    """main() of the program itself flushes its report and ends the process (os._exit): no
+    exit-time teardown (the atexit probe does not run), the same report and exit code as an
+    in-process run, all of it through a pipe."""
+    from helpers.cli import run_cli
+
+    args = ["check", "pces/prod", "--now", "2024-06-01T00:00:00Z", "--format", fmt, "--no-cache",
+            "--color", "never"]
+    env = {**os.environ, "XDG_CACHE_HOME": str(tree / "xdg")}
+    proc = subprocess.run([sys.executable, "-c", END_PROBE, *args], cwd=tree, env=env,
+                          capture_output=True, text=True, timeout=120)
+    code, out, _ = run_cli(args, cwd=tree)
+    assert (proc.returncode, proc.stdout) == (code, out) and out
+    assert "interpreter torn down" not in proc.stderr
