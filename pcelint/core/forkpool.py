@@ -323,9 +323,12 @@ def _work(tasks_r: int, out_w: int, count: int, chunk: int, work, start, childre
             if head is None:
                 break
             (first,) = _TASK.unpack(head)
+            frames = bytearray()  # a chunk's results in one write: one wake-up of the parent
             for index in range(first, min(first + chunk, count)):
                 payload = pickle.dumps(work(index), protocol=pickle.HIGHEST_PROTOCOL)
-                _write_all(out_w, _HEAD.pack(index, len(payload)) + payload)
+                frames += _HEAD.pack(index, len(payload))
+                frames += payload
+            _write_all(out_w, frames)
     except BaseException:  # (an interrupt too) told to the parent, which raises
         code = 1
         _tell_failure(out_w)
