@@ -87,15 +87,16 @@ class Zygote:
     def __init__(self, prepare, start, work, most: int):
         self.most = max(1, most)
         self.pid = None
-        job_r, job_w = os.pipe()
-        tasks_r, tasks_w = os.pipe()
-        outs = [os.pipe() for _ in range(self.most)]
-        parent_ends = [job_w, tasks_w, *(r for r, _ in outs)]
-        child_ends = [job_r, tasks_r, *(w for _, w in outs)]
+        pipes: list = []
         try:
+            for _ in range(2 + self.most):  # the run, the tasks, a result pipe per worker
+                pipes.append(os.pipe())
+            (job_r, job_w), (tasks_r, tasks_w), *outs = pipes
+            parent_ends = [job_w, tasks_w, *(r for r, _ in outs)]
+            child_ends = [job_r, tasks_r, *(w for _, w in outs)]
             pid = os.fork()
-        except OSError:
-            _close(*parent_ends, *child_ends)
+        except OSError:  # (no descriptor or process left) nothing is left open
+            _close(*(fd for pipe in pipes for fd in pipe))
             raise
         if pid == 0:  # the zygote: never returns
             _close(*parent_ends)

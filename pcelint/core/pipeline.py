@@ -94,16 +94,17 @@ class EarlyPool:
 
     @property
     def enough(self) -> int:
-        """The fewest units a pool is started for (read when asked: UNITS_PER_WORKER)."""
-        return max(POOL_MIN_UNITS, 2 * UNITS_PER_WORKER)
+        """The fewest units a pool is started for."""
+        return pool_threshold()
 
     def expect(self, units: int) -> None:
         """The run may hold `units` units (an estimate: discovery has not laid them out yet)."""
         settings = self.settings
-        if self.zygote is not None or units < self.enough:
+        if self.zygote is not None or units < pool_threshold() or settings.jobs <= 1:
             return
-        # (the idle CPUs measured without a sleep, which would cost what the zygote saves)
-        jobs = pool_jobs(units, settings.jobs, wait=False)
+        # as many workers as CPUs are idle (measured without a sleep, which would cost what the
+        # zygote saves); how many of them the run uses is chosen when its units are known
+        jobs = min(settings.jobs, idle_cpus(wait=False))
         if jobs == 1 or not hasattr(os, "fork"):
             return
         if settings.cache_dir is not None and os.path.lexists(settings.cache_dir):
@@ -236,10 +237,15 @@ def _cpu_times() -> tuple | None:
     return sum(ticks), ticks[3] + ticks[4]
 
 
+def pool_threshold() -> int:
+    """The fewest units a pool is started for."""
+    return max(POOL_MIN_UNITS, 2 * UNITS_PER_WORKER)
+
+
 def pool_jobs(units: int, requested: int, wait: bool = True) -> int:
     """Workers for `units` units to lint: at most `requested`, only as many as have enough work
     (UNITS_PER_WORKER each) and as there are idle CPUs (`wait`: see idle_cpus); 1 means no pool."""
-    if requested <= 1 or units < max(POOL_MIN_UNITS, 2 * UNITS_PER_WORKER):
+    if requested <= 1 or units < pool_threshold():
         return 1
     return max(1, min(requested, units // UNITS_PER_WORKER, idle_cpus(wait)))
 
@@ -249,7 +255,7 @@ def lint_units(units, rules, settings, cache=None, progress=None, results=None,
     """`cache` seeds each process's input cache (e.g. the run's DNS answers); `progress` (if any)
     is advanced once per unit done; `results` is the persistent result cache (None: off): looked
     up here, before any pool, so a warm run forks no worker; only the units it does not hold are
-    linted (and stored). `zygote` (early_pool's, if any) becomes the pool, or is closed."""
+    linted (and stored). `zygote` (EarlyPool's, if any) becomes the pool, or is closed."""
     cache = {} if cache is None else cache
     out: list = [None] * len(units)
     todo = list(range(len(units)))
@@ -326,7 +332,7 @@ def prefetch_dns(units, rules, settings) -> tuple[dict, list]:
 
 def execute(units, rules, settings, progress=None, folders=None, zygote=None) -> RunResult:
     """`folders`: discovery's folder listings (inputs.folders), which the run goes on with;
-    `zygote`: the pool's first worker, if early_pool started one."""
+    `zygote`: the pool's first worker, if EarlyPool started one."""
     result = RunResult(rules=rules)
     result.owners = Owners.of_units(units, settings)
     unread: dict = {}  # report path -> path, of linted files whose lines no worker sent back

@@ -269,3 +269,21 @@ def test_the_zygote_cpu_time_is_readable():
     finally:
         zygote.close()
     assert zygote.cpu_ticks() == 0  # (reaped: nothing to read)
+
+
+def test_a_zygote_without_descriptors_leaves_none_open(monkeypatch):
+    import pcelint.core.forkpool as forkpool
+
+    real, made = os.pipe, []
+
+    def pipe():
+        if len(made) == 3:
+            raise OSError(24, "Too many open files")
+        made.append(real())
+        return made[-1]
+
+    fds = open_fds()
+    monkeypatch.setattr(forkpool.os, "pipe", pipe)
+    with pytest.raises(OSError):
+        Zygote(lambda: None, _started, _square, 4)
+    assert open_fds() == fds and no_children_left()

@@ -294,3 +294,30 @@ def test_a_run_that_cannot_be_pickled_goes_to_workers_forked_after_discovery(fle
     pooled = run([*args, "--jobs", "2"], cwd=fleet)
     assert forced_pool["zygotes"] == 1 and forced_pool["pools"] == ["forked"]
     assert pooled == serial and no_children_left()
+
+
+@pytest.mark.parametrize("idle, jobs, units, expected", [
+    (4, 8, 32, 4),  # as many workers as idle CPUs: the count of entries stops at the threshold
+    (4, 2, 32, 2),  # never more than --jobs
+    (1, 8, 400, None),  # one idle CPU: no pool, no zygote
+    (4, 8, 31, None),  # too few units for a pool
+    (4, 1, 400, None),  # --jobs 1
+])
+def test_the_zygote_is_sized_by_the_idle_cpus_not_by_the_estimate(monkeypatch, tmp_path, idle,
+                                                                  jobs, units, expected):
+    from pcelint.settings import Settings
+
+    made = []
+
+    class Recorder:
+        pid = None
+
+        def __init__(self, prepare, start, work, most):
+            made.append(most)
+
+    monkeypatch.setattr(forkpool, "Zygote", Recorder)
+    monkeypatch.setattr(pipeline, "idle_cpus", lambda wait=True: idle if not wait else
+                        pytest.fail("slept"))
+    early = pipeline.EarlyPool(Settings(root=tmp_path, jobs=jobs), lambda: ())
+    early.expect(units)
+    assert made == ([] if expected is None else [expected])
