@@ -556,28 +556,23 @@ def _verifier_problem(bundle: CertBundle, ca: CertBundle, at: datetime) -> str |
             continue
         except Exception as exc:  # noqa: BLE001 - certificate-only text, never key material
             return f"{type(exc).__name__}: {exc}"[:300]
-        _seed_signed(verified.chain, bundle, ca)
+        _seed_signed(verified.chain)
         return None
     if reason and "not valid at validation time" in reason:
         return None  # no moment where all of it is valid: PCE404 reports the dates
     return reason
 
 
-def _seed_signed(chain, bundle: CertBundle, ca: CertBundle) -> None:
+def _seed_signed(chain) -> None:
     """A chain the verifier built (leaf first): each certificate in it was signed by the next,
-    names and signature checked, so `signed_by` is SIGNED for each such pair of certificates of
-    the file or the CA bundle (what verify_directly_issued_by would say, without a second RSA or
-    ECDSA verification per pair)."""
-    known = [*bundle.certs, *ca.certs]
-
-    def info(obj):
-        return next((c for c in known if c.obj is obj), None) or \
-            next((c for c in known if c.obj == obj), None)
-
-    for cert, issuer in zip(chain, chain[1:]):
-        a, b = info(cert), info(issuer)
-        if a is not None and b is not None and a.obj.issuer == b.obj.subject:
-            key = ("signed", a.sha256, b.sha256)
+    names and signature checked, so `signed_by` is SIGNED for each such pair (what
+    verify_directly_issued_by would say, without a second RSA or ECDSA verification per pair).
+    Keyed by the certificates' SHA-256 fingerprints, as CertInfo.sha256 is (a CA bundle's size
+    does not matter)."""
+    prints = [c.fingerprint(hashes.SHA256()).hex() for c in chain]
+    for cert, issuer, a, b in zip(chain, chain[1:], prints, prints[1:]):
+        if cert.issuer == issuer.subject:
+            key = ("signed", a, b)
             if _VERIFIED.get(key) is None:
                 _VERIFIED[key] = SIGNED
 
