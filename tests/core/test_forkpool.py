@@ -9,22 +9,11 @@ import signal
 import time
 
 import pytest
+from helpers.processes import no_children_left, open_fds
 
 from pcelint.core.forkpool import WorkerError, Zygote, run_forked
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked on POSIX only")
-
-
-def open_fds() -> set:
-    return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
-
-
-def no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
 
 
 @pytest.mark.parametrize("count, jobs", [(1, 2), (7, 2), (100, 3), (1000, 2), (20_000, 2)])
@@ -77,7 +66,8 @@ def test_a_worker_that_raises_fails_the_run_with_its_traceback():
     assert open_fds() == fds and no_children_left()
 
 
-def test_a_killed_worker_fails_the_run():
+@pytest.mark.parametrize("pool", ["forked", "zygote"])
+def test_a_killed_worker_fails_the_run(pool):
     def work(i):
         if i == 3:
             os.kill(os.getpid(), signal.SIGKILL)
@@ -85,7 +75,10 @@ def test_a_killed_worker_fails_the_run():
 
     fds = open_fds()
     with pytest.raises(WorkerError, match="ended early"):
-        run_forked(20, 2, work)
+        if pool == "forked":
+            run_forked(20, 2, work)
+        else:
+            Zygote(lambda: None, _started, work, 2).run(20, 2, NOTHING)
     assert open_fds() == fds and no_children_left()
 
 
@@ -216,18 +209,6 @@ def test_a_failing_unit_in_either_fails_the_run(who):
         assert "unit forty is broken" in str(exc)
     else:
         assert out == list(range(80))
-    assert open_fds() == fds and no_children_left()
-
-
-def test_a_killed_worker_of_the_zygote_fails_the_run():
-    def work(i):
-        if i == 3:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return i
-
-    fds = open_fds()
-    with pytest.raises(WorkerError, match="ended early"):
-        Zygote(lambda: None, _started, work, 2).run(20, 2, NOTHING)
     assert open_fds() == fds and no_children_left()
 
 

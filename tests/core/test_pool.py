@@ -1,6 +1,6 @@
 """The process pool (issue 17): workers forked after the heavy imports (by a zygote forked before
-discovery, or by the parent after it), results identical to one process. The pool is forced (UNITS_PER_WORKER = 1, two idle CPUs): how fast it is stays in the
-benchmark, not here."""
+discovery, or by the parent after it), results identical to one process. The pool is forced
+(UNITS_PER_WORKER = 1, two idle CPUs): how fast it is stays in the benchmark, not here."""
 from __future__ import annotations
 
 import os
@@ -14,6 +14,7 @@ from helpers import certgen as cg
 from helpers.cli import run_cli as run
 from helpers.pairkit import write_pair
 from helpers.paths import ROOT
+from helpers.processes import no_children_left
 
 import pcelint.core.forkpool as forkpool
 import pcelint.core.pipeline as pipeline
@@ -65,14 +66,6 @@ def forced_pool(monkeypatch):
     monkeypatch.setattr(forkpool.Zygote, "__init__", init)
     monkeypatch.setattr(forkpool.Zygote, "run", run_zygote)
     return seen
-
-
-def no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
 
 
 @pytest.mark.parametrize("fmt", ("json", "text", "sarif"))

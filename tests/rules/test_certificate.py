@@ -478,7 +478,8 @@ def test_each_signature_is_checked_once_per_certificate_and_issuer(monkeypatch):
         assert certs.chain_problem(bundle, ca, cg.NOW) is None  # the verifier: the same, -> root
     # the order checks verified each leaf -> intermediate; the verifier's chain gave
     # intermediate -> root (it checked each signature of the chain it built)
-    assert checked == [("CN=pce1", "CN=Test Intermediate CA"), ("CN=pce2", "CN=Test Intermediate CA")]
+    assert checked == [("CN=pce1", "CN=Test Intermediate CA"),
+                       ("CN=pce2", "CN=Test Intermediate CA")]
     assert certs.signed_by(leaves[0].certs[1], ca.certs[0]) == certs.SIGNED
     checked.clear()
     for serial in (3, 4):  # as PCE407 asks: the chain first, then the order
