@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from pcelint.core.options import Option, option, split
 
