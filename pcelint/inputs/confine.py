@@ -342,5 +342,5 @@ def config_glob(config, key_path, base: Path, pattern: str, root, max_files: int
     return files
 
 
-__all__ = ["ConfigError", "config_glob", "entries_inside", "glob", "match_segment", "outside",
-           "outside_listed", "regular", "written_outside"]
+__all__ = ["ConfigError", "config_glob", "glob", "match_segment", "outside", "outside_listed",
+           "regular", "written_outside"]

@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from pcelint.core.keys import CA_KEY, CERT_KEY, KEY_KEY
 from pcelint.inputs import trace
-from pcelint.inputs.confine import entries_inside, outside_listed
-from pcelint.inputs.folders import ENABLED, FILE, LINK
+from pcelint.inputs.confine import outside_listed
+from pcelint.inputs.folders import FILE
 
 # kind -> (node-file key, PairOptions attribute, config key / flag, for messages)
 KINDS = {
@@ -142,17 +142,8 @@ def locate(kind: str, node, pair, root=None, folders=None) -> Located:
         return Located(kind, written, path if _is_file(path, folders) else None, (str(path),), True)
     candidates = _candidates(written, node.path, pair.folder)
     checked, refused = [], []
-    listings = folders is not None and root is not None and ENABLED
     for candidate, where, name in candidates:
-        # (the kind of the entry, when the folder's listing tells it and the path is inside:
-        # confine.outside_listed's answer, asked here without a call per candidate)
-        if listings and where is not None and "\0" not in name:
-            entries = entries_inside(where, root, folders)
-            if entries is not None:
-                listed = entries.get(name)
-                if listed != LINK:
-                    checked.append((candidate, listed or ""))
-                    continue
+        # (the kind of the entry, when the folder's listing tells it and the path is inside)
         why, listed = (None, None) if root is None else outside_listed(
             candidate, where, name, root, folders)
         if why:
