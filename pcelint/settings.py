@@ -93,13 +93,12 @@ class Settings:
         # Memoized per process: resolve() is a realpath (an lstat per component), and every file
         # of a pair is asked for several times (node files, certificates, findings).
         text = str(path)
+        cut = self.under_root(text)
+        if cut:  # already absolute under the root: no realpath needed (and not memoized: cheap,
+            return os.path.normpath(text)[cut:]  # and a fleet's thousands of certificate
+            # candidates would stay in memory)
         key = (self.root, text) if text.startswith("/") else (self.root, os.getcwd(), text)
         found = _REL.get(key)
-        if found is None:
-            cut = self.under_root(text)
-            if cut:  # already absolute under the root: no realpath needed (and not memoized:
-                return os.path.normpath(text)[cut:]  # cheap, and a fleet's thousands of
-                # certificate candidates would stay in memory)
         if found is None:
             resolved = Path(path).resolve()
             try:
