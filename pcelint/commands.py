@@ -12,7 +12,7 @@ from pcelint.core.cache import read_catalog
 from pcelint.core.engine import enabled_rules, matches
 from pcelint.core.findings import Location, RunResult
 from pcelint.core.model import PairOptions, Placed
-from pcelint.core.pipeline import EarlyPool, execute, mark_run_start
+from pcelint.core.pipeline import EarlyPool, execute, mark_run_start, pool_threshold
 from pcelint.core.registry import all_rules, find_rule
 from pcelint.discovery import Discovery, pair_from_sides
 from pcelint.errors import BaselineError, ConfigError, UsageError
@@ -271,7 +271,7 @@ def _lint(args) -> int:
                              "(e.g. 'HEAD', 'origin/main').")
     early = EarlyPool(settings, lambda: enabled_rules(all_rules(), settings))
     if args.command != "pair" and not hook_without_files:
-        early.expect(_entries(targets, early.enough))  # a folder of pair folders: a fleet
+        early.expect(_entries(targets, pool_threshold()))  # a folder of pair folders: a fleet
     try:
         return _lint_units(args, settings, config, targets, repo_root, hook_without_files, early)
     finally:

@@ -92,11 +92,6 @@ class EarlyPool:
         self.rules_of = rules_of
         self.zygote = None
 
-    @property
-    def enough(self) -> int:
-        """The fewest units a pool is started for."""
-        return pool_threshold()
-
     def expect(self, units: int) -> None:
         """The run may hold `units` units (an estimate: discovery has not laid them out yet)."""
         settings = self.settings
